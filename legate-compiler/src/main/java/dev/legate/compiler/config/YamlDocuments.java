@@ -1,0 +1,127 @@
+package dev.legate.compiler.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.legate.compiler.Diagnostic;
+import dev.legate.model.SourceLocation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/**
+ * Splits YAML (or JSON) text into documents and parses each on its own, so that one malformed document is reported
+ * with its file and line and the other documents of the same file still load.
+ */
+public final class YamlDocuments {
+
+    /** A line that starts a new YAML document: {@code ---}, optionally followed by a space and more. */
+    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("^---(\\s.*)?$");
+    private static final int MAX_DOCUMENT_CODE_POINTS = 16 * 1024 * 1024;
+
+    private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .build());
+
+    /** Documents parsed from one text, and the problems found. */
+    public record Parsed(List<RawDocument> documents, List<Diagnostic> diagnostics) {
+
+        public Parsed {
+            documents = List.copyOf(documents);
+            diagnostics = List.copyOf(diagnostics);
+        }
+    }
+
+    private YamlDocuments() {
+    }
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(50);
+        return options;
+    }
+
+    /** Parses {@code text}, read from {@code origin} (a path shown to users). */
+    public static Parsed parse(String origin, String text) {
+        List<RawDocument> documents = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        String source = "file:" + origin;
+        String[] lines = text.split("\r?\n", -1);
+        StringBuilder current = new StringBuilder();
+        int startLine = 1;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (DOCUMENT_SEPARATOR.matcher(line).matches()) {
+                parseOne(origin, source, current.toString(), startLine, documents, diagnostics);
+                current.setLength(0);
+                // The separator line itself may carry content ("--- {a: b}"): keep it, minus the marker.
+                String rest = line.length() > 3 ? line.substring(4) : "";
+                current.append(rest).append('\n');
+                startLine = i + 1;
+            } else {
+                current.append(line).append('\n');
+            }
+        }
+        parseOne(origin, source, current.toString(), startLine, documents, diagnostics);
+        return new Parsed(documents, diagnostics);
+    }
+
+    private static void parseOne(String origin, String source, String text, int startLine,
+            List<RawDocument> documents, List<Diagnostic> diagnostics) {
+        if (text.isBlank()) {
+            return;
+        }
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            int line = startLine + (where == null ? 0 : Math.max(0, where.getLineNr() - 1));
+            diagnostics.add(Diagnostic.error(source, origin + ":" + line + ": malformed YAML: " + firstLine(e)));
+            return;
+        } catch (RuntimeException e) {
+            // SnakeYAML signals some limits (aliases, code points) with unchecked exceptions.
+            diagnostics.add(Diagnostic.error(source, origin + ":" + startLine + ": unreadable YAML document: "
+                    + firstLine(e)));
+            return;
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            return;
+        }
+        SourceLocation location = new SourceLocation(origin, startLine);
+        if (tree instanceof ObjectNode object) {
+            if ("List".equals(object.path("kind").asText()) && object.path("items").isArray()) {
+                for (JsonNode item : object.path("items")) {
+                    if (item instanceof ObjectNode itemObject) {
+                        documents.add(new RawDocument(itemObject, location));
+                    } else {
+                        diagnostics.add(Diagnostic.error(source, location + ": List item is not an object"));
+                    }
+                }
+                return;
+            }
+            documents.add(new RawDocument(object, location));
+        } else {
+            diagnostics.add(Diagnostic.error(source, location + ": document is a " + tree.getNodeType()
+                    .toString().toLowerCase(java.util.Locale.ROOT) + ", expected a Kubernetes object"));
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        String first = newline < 0 ? message : message.substring(0, newline);
+        // Jackson appends its own source description; the file and line are already given.
+        int at = first.indexOf(" at [Source");
+        return (at < 0 ? first : first.substring(0, at)).strip();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.legate.compiler.envoy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.legate.compiler.Diagnostic;
+import dev.legate.compiler.ir.Ir;
+import dev.legate.compiler.ir.IrCluster;
+import dev.legate.compiler.ir.IrListener;
+import dev.legate.compiler.ir.IrRouteAction;
+import dev.legate.compiler.ir.IrTlsContext;
+import dev.legate.envoy.constraints.EnvoyConstraints;
+import dev.legate.model.SecretSpec;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * IR to Envoy v3 resources. Every resource is checked against Envoy's own field constraints before it is returned;
+ * one that fails is left out with a diagnostic naming the source resource, and so is everything that depends on it
+ * (a route to a dropped cluster), so that what remains is always a configuration Envoy accepts.
+ */
+public final class EnvoyTranslator {
+
+    private final EnvoyConstraints constraints;
+
+    public EnvoyTranslator(EnvoyConstraints constraints) {
+        this.constraints = requireNonNull(constraints, "constraints");
+    }
+
+    /** The resources and the problems found while making them. */
+    public record Translation(EnvoyConfig config, List<Diagnostic> diagnostics) {
+
+        public Translation {
+            diagnostics = List.copyOf(diagnostics);
+        }
+    }
+
+    public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Map<String, IrTlsContext> contexts = new LinkedHashMap<>();
+        ir.tlsContexts().forEach(c -> contexts.put(c.name(), c));
+        TlsTranslator tls = new TlsTranslator(secretMaterial);
+
+        ClusterTranslator clusterTranslator = new ClusterTranslator(ir.settings(), contexts, tls);
+        List<Cluster> clusters = new ArrayList<>();
+        Set<String> validClusters = new HashSet<>();
+        for (IrCluster c : ir.clusters()) {
+            Cluster cluster = clusterTranslator.translate(c);
+            List<String> violations = constraints.violations(cluster);
+            if (violations.isEmpty()) {
+                clusters.add(cluster);
+                validClusters.add(c.envoyName());
+            } else {
+                diagnostics.add(Diagnostic.error(c.provenance().primary(), "cluster " + c.envoyName()
+                        + " breaks Envoy's constraints and is left out: " + String.join("; ", violations)));
+            }
+        }
+
+        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), diagnostics);
+        Map<Route, Boolean> checked = new IdentityHashMap<>();
+        ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
+        List<Listener> listeners = new ArrayList<>();
+        for (IrListener l : ir.listeners()) {
+            Listener skeleton = listenerTranslator.translate(l, bound -> null);
+            List<String> violations = constraints.violations(skeleton);
+            if (!violations.isEmpty()) {
+                diagnostics.add(Diagnostic.error(l.provenance().primary(), "listener " + l.name()
+                        + " breaks Envoy's constraints and is left out: " + String.join("; ", violations)));
+                continue;
+            }
+            listeners.add(listenerTranslator.translate(l, bound -> {
+                if (bound.route().action() instanceof IrRouteAction.Forward f && bound.action()
+                        == IrListener.Variant.ROUTE && (!validClusters.contains(f.cluster())
+                        || (f.mirror() != null && !validClusters.contains(f.mirror().cluster())))) {
+                    return null;
+                }
+                Route route = routeTranslator.translate(bound);
+                if (route == null) {
+                    return null;
+                }
+                Boolean ok = checked.get(route);
+                if (ok == null) {
+                    List<String> routeViolations = constraints.violations(route);
+                    ok = routeViolations.isEmpty();
+                    checked.put(route, ok);
+                    if (!ok) {
+                        diagnostics.add(Diagnostic.error(bound.route().provenance().primary(), "route breaks "
+                                + "Envoy's constraints and is left out: " + String.join("; ", routeViolations)));
+                    }
+                }
+                return ok ? route : null;
+            }));
+        }
+        listeners.add(listenerTranslator.readyListener());
+
+        List<Secret> secrets = new ArrayList<>();
+        for (Secret secret : tls.secrets().values()) {
+            List<String> violations = constraints.violations(secret);
+            if (violations.isEmpty()) {
+                secrets.add(secret);
+            } else {
+                diagnostics.add(Diagnostic.error("Secret/" + secret.getName(), "TLS secret breaks Envoy's "
+                        + "constraints: " + String.join("; ", violations)));
+            }
+        }
+        return new Translation(new EnvoyConfig(listeners, clusters, secrets), diagnostics);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.legate.compiler.envoy;
+
+import com.google.protobuf.Message;
+import dev.legate.compiler.ir.Ir;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.Builder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The HTTP filters in Emissary's order. Later issues add ext_authz, ratelimit, gzip, ... between cors and router. */
+final class HttpFilters {
+
+    /** CORS first, so that preflight requests are answered before any other filter runs. */
+    static final HttpFilter CORS = new HttpFilter() {
+        @Override
+        public String name() {
+            return RouteTranslator.CORS_FILTER;
+        }
+
+        @Override
+        public Optional<Message> typedConfig(Ir ir) {
+            return Optional.of(Cors.getDefaultInstance());
+        }
+    };
+
+    /** The router is always last. */
+    static final HttpFilter ROUTER = new HttpFilter() {
+        @Override
+        public String name() {
+            return "envoy.filters.http.router";
+        }
+
+        @Override
+        public Optional<Message> typedConfig(Ir ir) {
+            Router.Builder router = Router.newBuilder();
+            if (ir.settings().suppressEnvoyHeaders()) {
+                router.setSuppressEnvoyHeaders(true);
+            }
+            return Optional.of(router.build());
+        }
+    };
+
+    static final List<HttpFilter> ORDER = List.of(CORS, ROUTER);
+
+    private HttpFilters() {
+    }
+
+    static List<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> build(Ir ir) {
+        List<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> out =
+                new ArrayList<>();
+        for (HttpFilter filter : ORDER) {
+            filter.typedConfig(ir).ifPresent(config -> {
+                Builder f = io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter
+                        .newBuilder().setName(filter.name()).setTypedConfig(Protos.pack(config));
+                out.add(f.build());
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.legate.compiler.ir;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Emissary's cluster naming: sanitize, and shorten names over 60 characters deterministically. */
+final class ClusterNames {
+
+    private static final Pattern UNSAFE = Pattern.compile("[^0-9A-Za-z_]");
+    static final int MAX_LENGTH = 60;
+
+    private ClusterNames() {
+    }
+
+    static String sanitize(String name) {
+        return UNSAFE.matcher(name).replaceAll("_");
+    }
+
+    /**
+     * Maps every full name to its Envoy name: unchanged when short enough, otherwise the first 40 characters, '-',
+     * the first 16 hex digits of its SHA-1 (upper case, as Emissary prints them), '-', and a counter among names that
+     * shorten alike (in name order).
+     */
+    static Map<String, String> envoyNames(Iterable<String> fullNames) {
+        Map<String, String> out = new TreeMap<>();
+        Map<String, List<String>> collisions = new TreeMap<>();
+        for (String name : new java.util.TreeSet<String>(toList(fullNames))) {
+            if (name.length() > MAX_LENGTH) {
+                String shortName = name.substring(0, 40) + "-" + sha1(name).substring(0, 16).toUpperCase(
+                        java.util.Locale.ROOT);
+                collisions.computeIfAbsent(shortName, k -> new ArrayList<>()).add(name);
+            } else {
+                out.put(name, name);
+            }
+        }
+        collisions.forEach((shortName, names) -> {
+            for (int i = 0; i < names.size(); i++) {
+                out.put(names.get(i), shortName + "-" + i);
+            }
+        });
+        return out;
+    }
+
+    private static List<String> toList(Iterable<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEach(list::add);
+        return list;
+    }
+
+    static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(
+                    text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java runtime", e);
+        }
+    }
+}

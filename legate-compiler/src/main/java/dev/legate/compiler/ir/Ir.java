@@ -1,0 +1,19 @@
+package dev.legate.compiler.ir;
+
+import java.util.List;
+
+/**
+ * The whole intermediate representation of one configuration: what Envoy should do, independent of how Envoy's
+ * protos spell it. Lists are in output order (listeners as declared, clusters by name).
+ */
+public record Ir(IrSettings settings, List<IrListener> listeners, List<IrCluster> clusters,
+        List<IrTlsContext> tlsContexts, List<IrHost> hosts, List<IrMappingGroup> groups) {
+
+    public Ir {
+        listeners = List.copyOf(listeners);
+        clusters = List.copyOf(clusters);
+        tlsContexts = List.copyOf(tlsContexts);
+        hosts = List.copyOf(hosts);
+        groups = List.copyOf(groups);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.legate.compiler.ir;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.legate.compiler.Diagnostic;
+import dev.legate.model.HostSpec;
+import dev.legate.model.ListenerSpec;
+import dev.legate.model.MappingSpec;
+import dev.legate.model.ModuleSpec;
+import dev.legate.model.Resource;
+import dev.legate.model.SecretSpec;
+import dev.legate.model.TLSContextSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the {@link Ir} from validated resources, in Emissary's order: the ambassador Module, TLS contexts, Hosts
+ * (or the default Host), Mappings and their clusters, then Listeners with their chains and routes.
+ */
+public final class IrBuilder {
+
+    private IrBuilder() {
+    }
+
+    /** The validated resources of one configuration, by kind, each list in a stable order. */
+    public record Inputs(List<Resource<MappingSpec>> mappings, List<Resource<HostSpec>> hosts,
+            List<Resource<ListenerSpec>> listeners, List<Resource<TLSContextSpec>> tlsContexts,
+            List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace) {
+
+        public Inputs {
+            mappings = List.copyOf(mappings);
+            hosts = List.copyOf(hosts);
+            listeners = List.copyOf(listeners);
+            tlsContexts = List.copyOf(tlsContexts);
+            modules = List.copyOf(modules);
+            secrets = Map.copyOf(secrets);
+            requireNonNull(ambassadorNamespace, "ambassadorNamespace");
+        }
+    }
+
+    public static IrResult build(Inputs inputs) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        ModuleSpec.AmbassadorConfig module = ambassadorModule(inputs, diagnostics);
+        IrSettings settings = SettingsResolver.resolve(module, inputs.ambassadorNamespace());
+        if (module.xffNumTrustedHops() != null && module.xffNumTrustedHops() > 0) {
+            diagnostics.add(Diagnostic.notice("Module/ambassador." + inputs.ambassadorNamespace(),
+                    "xff_num_trusted_hops applies to every Listener without an l7Depth (Emissary ignores it)"));
+        }
+
+        HostResolver hostResolver = new HostResolver(inputs.secrets(), inputs.ambassadorNamespace(), diagnostics);
+        hostResolver.addTlsContexts(inputs.tlsContexts());
+        List<IrHost> hosts = hostResolver.hosts(inputs.hosts());
+
+        List<IrCluster> clusters = new ArrayList<>();
+        MappingCompiler mappings = new MappingCompiler(settings, module, hosts, hostResolver.contexts(), diagnostics);
+        List<IrMappingGroup> groups = mappings.compile(inputs.mappings(), clusters);
+
+        List<IrListener> listeners = new ListenerBinder(settings, hosts, groups, diagnostics).bind(inputs.listeners());
+        if (inputs.listeners().isEmpty()) {
+            diagnostics.add(Diagnostic.notice("Module/ambassador." + inputs.ambassadorNamespace(), "there is no "
+                    + "Listener, so Envoy listens on no traffic port; declare Listeners (Emissary's chart uses 8080 "
+                    + "HTTP and 8443 HTTPS)"));
+        }
+        reportUnrouted(inputs.mappings(), listeners, diagnostics);
+        // Emissary emits every cluster a Mapping asked for, routed or not; so do we, for stable names and stats.
+        List<IrTlsContext> contexts = new ArrayList<>(hostResolver.contexts().values());
+        contexts.sort(java.util.Comparator.comparing(IrTlsContext::name));
+        return new IrResult(new Ir(settings, listeners, clusters, contexts, hosts, groups), diagnostics);
+    }
+
+    private static ModuleSpec.AmbassadorConfig ambassadorModule(Inputs inputs, List<Diagnostic> diagnostics) {
+        Resource<ModuleSpec> chosen = null;
+        for (Resource<ModuleSpec> m : inputs.modules()) {
+            if (!m.name().equals("ambassador")) {
+                continue;
+            }
+            if (chosen != null) {
+                diagnostics.add(Diagnostic.error(m.key(), "more than one ambassador Module; using " + chosen.key()));
+                continue;
+            }
+            chosen = m;
+        }
+        return chosen == null || chosen.spec().config() == null ? ModuleSpec.AmbassadorConfig.EMPTY
+                : chosen.spec().config();
+    }
+
+    private static void reportUnrouted(List<Resource<MappingSpec>> mappings, List<IrListener> listeners,
+            List<Diagnostic> diagnostics) {
+        Set<String> routed = new HashSet<>();
+        for (IrListener l : listeners) {
+            for (IrListener.IrFilterChain chain : l.filterChains()) {
+                for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
+                    for (IrListener.IrBoundRoute bound : vhost.routes()) {
+                        routed.add(bound.route().provenance().primary());
+                    }
+                }
+            }
+        }
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        for (Resource<MappingSpec> m : mappings) {
+            String key = m.key().toString();
+            boolean shadow = Boolean.TRUE.equals(m.spec().shadow());
+            if (!shadow && !routed.contains(key) && seen.putIfAbsent(key, true) == null) {
+                diagnostics.add(Diagnostic.notice(key, "not routed: no Host on any Listener takes this Mapping "
+                        + "(check hostname and the Hosts' mappingSelector)"));
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.legate.compiler.ir;
+
+import dev.legate.model.CircuitBreaker;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An upstream cluster. {@code name} is Emissary's cluster name (before shortening); {@code envoyName} is what Envoy
+ * sees (names over 60 characters are shortened as Emissary does).
+ *
+ * @param dnsType STRICT_DNS or LOGICAL_DNS
+ * @param originateTls whether to speak TLS to the upstream
+ * @param tlsSni the SNI to send when originating TLS, if any
+ */
+public record IrCluster(String name, String envoyName, String statsName, String dnsType, String lbPolicy,
+        long connectTimeoutMs, String address, int port, boolean grpc, boolean originateTls,
+        @Nullable String tlsContextName, @Nullable String tlsSni, List<CircuitBreaker> circuitBreakers,
+        @Nullable Long idleTimeoutMs, @Nullable Long maxConnectionLifetimeMs, boolean respectDnsTtl,
+        String dnsLookupFamily, Provenance provenance) {
+
+    public IrCluster {
+        circuitBreakers = List.copyOf(circuitBreakers);
+    }
+
+    public IrCluster withEnvoyName(String shortened) {
+        return new IrCluster(name, shortened, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc,
+                originateTls, tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs,
+                respectDnsTtl, dnsLookupFamily, provenance);
+    }
+}

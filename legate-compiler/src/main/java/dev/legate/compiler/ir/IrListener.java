@@ -1,0 +1,71 @@
+package dev.legate.compiler.ir;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Listener with its filter chains resolved: which Hosts it serves, over which chains, with which routes.
+ *
+ * @param protocolStack e.g. [TLS, HTTP, TCP]
+ * @param securityModel XFP, SECURE or INSECURE
+ * @param xffNumTrustedHops trusted proxies in front of Envoy ({@code l7Depth}, else the Module's setting)
+ */
+public record IrListener(String name, String bindAddress, int port, List<String> protocolStack,
+        String securityModel, String statsPrefix, int xffNumTrustedHops, @Nullable Integer http2MaxConcurrentStreams,
+        List<IrFilterChain> filterChains, Provenance provenance) {
+
+    public IrListener {
+        protocolStack = List.copyOf(protocolStack);
+        filterChains = List.copyOf(filterChains);
+    }
+
+    public boolean http() {
+        return protocolStack.contains("HTTP");
+    }
+
+    public boolean tls() {
+        return protocolStack.contains("TLS");
+    }
+
+    public boolean proxyProtocol() {
+        return protocolStack.contains("PROXY");
+    }
+
+    /**
+     * @param name {@code httphost-shared} for the one cleartext chain, {@code httpshost-<Host>} for TLS chains
+     * @param serverNames SNI names to match; empty for cleartext and for {@code *}
+     */
+    public record IrFilterChain(String name, @Nullable IrTlsContext tls, List<String> serverNames,
+            List<IrVirtualHost> virtualHosts) {
+
+        public IrFilterChain {
+            serverNames = List.copyOf(serverNames);
+            virtualHosts = List.copyOf(virtualHosts);
+        }
+    }
+
+    /** A virtual host: one Host's hostname on this chain, with its bound routes in order. */
+    public record IrVirtualHost(String name, String domain, List<IrBoundRoute> routes) {
+
+        public IrVirtualHost {
+            routes = List.copyOf(routes);
+        }
+    }
+
+    /**
+     * A route bound to a Host with a variant: which {@code x-forwarded-proto} it requires and what it does.
+     *
+     * @param xfp HTTPS (match x-forwarded-proto: https), HTTP (drop any x-forwarded-proto match) or ALWAYS
+     * @param action ROUTE (the route's own action) or REDIRECT (to HTTPS)
+     */
+    public record IrBoundRoute(IrRoute route, Xfp xfp, Variant action) {
+    }
+
+    public enum Xfp {
+        ALWAYS, HTTPS, HTTP
+    }
+
+    public enum Variant {
+        ROUTE, REDIRECT
+    }
+}

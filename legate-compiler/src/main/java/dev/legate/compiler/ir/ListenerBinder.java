@@ -1,0 +1,249 @@
+package dev.legate.compiler.ir;
+
+import dev.legate.compiler.Diagnostic;
+import dev.legate.compiler.ir.IrListener.IrBoundRoute;
+import dev.legate.compiler.ir.IrListener.IrFilterChain;
+import dev.legate.compiler.ir.IrListener.IrVirtualHost;
+import dev.legate.compiler.ir.IrListener.Variant;
+import dev.legate.compiler.ir.IrListener.Xfp;
+import dev.legate.model.ListenerSpec;
+import dev.legate.model.Resource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Binds Hosts and routes to Listeners as Emissary's v3listener.py does: which Hosts each Listener takes (hostBinding),
+ * which filter chain each Host lands in (one cleartext chain shared by all, one TLS chain per SNI), and which route
+ * variants each virtual host gets (securityModel and Host.requestPolicy.insecure).
+ */
+final class ListenerBinder {
+
+    private static final Map<String, List<String>> PROTOCOL_STACKS = Map.of(
+            "HTTP", List.of("HTTP", "TCP"),
+            "HTTPS", List.of("TLS", "HTTP", "TCP"),
+            "HTTPPROXY", List.of("PROXY", "HTTP", "TCP"),
+            "HTTPSPROXY", List.of("TLS", "PROXY", "HTTP", "TCP"),
+            "TCP", List.of("TCP"),
+            "TLS", List.of("TLS", "TCP"),
+            "UDP", List.of("UDP"));
+    static final String BIND_ADDRESS = "0.0.0.0";
+
+    private final IrSettings settings;
+    private final List<IrHost> hosts;
+    private final List<IrMappingGroup> groups;
+    private final List<Diagnostic> diagnostics;
+
+    ListenerBinder(IrSettings settings, List<IrHost> hosts, List<IrMappingGroup> groups,
+            List<Diagnostic> diagnostics) {
+        this.settings = settings;
+        this.hosts = hosts.stream().sorted(Comparator.comparing(IrHost::hostname)).toList();
+        this.groups = groups;
+        this.diagnostics = diagnostics;
+    }
+
+    List<IrListener> bind(List<Resource<ListenerSpec>> listeners) {
+        List<IrListener> out = new ArrayList<>();
+        Map<String, String> bound = new TreeMap<>();
+        for (Resource<ListenerSpec> r : listeners) {
+            ListenerSpec spec = r.spec();
+            String key = r.key().toString();
+            List<String> stack = spec.protocolStack() != null && !spec.protocolStack().isEmpty()
+                    ? spec.protocolStack() : PROTOCOL_STACKS.get(spec.protocol());
+            String socket = stack.get(stack.size() - 1);
+            if (socket.equals("UDP")) {
+                diagnostics.add(Diagnostic.warning(key, "UDP (HTTP/3) listeners are not supported yet; this "
+                        + "Listener is not used"));
+                continue;
+            }
+            String bindKey = socket.toLowerCase(Locale.ROOT) + "-" + BIND_ADDRESS + "-" + spec.port();
+            if (bound.containsKey(bindKey)) {
+                diagnostics.add(Diagnostic.error(key, "duplicate Listener on " + socket.toLowerCase(Locale.ROOT)
+                        + "://" + BIND_ADDRESS + ":" + spec.port() + "; keeping " + bound.get(bindKey)));
+                continue;
+            }
+            bound.put(bindKey, key);
+            if (!stack.contains("HTTP")) {
+                diagnostics.add(Diagnostic.warning(key, "TCP and TLS Listeners need TCPMappings, which this version "
+                        + "of Legate does not compile yet; this Listener is not used"));
+                continue;
+            }
+            IrListener listener = bindOne(r, stack);
+            if (listener.filterChains().isEmpty()) {
+                diagnostics.add(Diagnostic.error(key, "no Host matches this Listener's hostBinding; the Listener "
+                        + "is not used"));
+                continue;
+            }
+            out.add(listener);
+        }
+        return out;
+    }
+
+    /** A chain being filled: the TLS context (null for cleartext), its hosts by hostname, routes by hostname. */
+    private static final class Chain {
+        final @Nullable IrTlsContext tls;
+        final Map<String, IrHost> hosts = new LinkedHashMap<>();
+        final Set<String> serverNames = new LinkedHashSet<>();
+        final Map<String, List<IrBoundRoute>> routes = new LinkedHashMap<>();
+
+        Chain(@Nullable IrTlsContext tls) {
+            this.tls = tls;
+        }
+    }
+
+    private IrListener bindOne(Resource<ListenerSpec> r, List<String> stack) {
+        ListenerSpec spec = r.spec();
+        String key = r.key().toString();
+        String name = r.name();
+        String securityModel = spec.securityModel();
+        boolean tlsOk = stack.contains("TLS");
+        String from = spec.hostBinding().namespace() == null ? null : spec.hostBinding().namespace().from();
+        String namespaceLiteral = from == null || from.equalsIgnoreCase("SELF") ? r.namespace()
+                : from.equalsIgnoreCase("ALL") ? "*" : r.namespace();
+        if (from != null && from.equalsIgnoreCase("SELECTOR")) {
+            diagnostics.add(Diagnostic.warning(key, "hostBinding.namespace.from: SELECTOR is not supported (nor by "
+                    + "Emissary); Hosts are taken from the Listener's own namespace"));
+        }
+        Map<String, String> hostSelector = spec.hostBinding().selector() == null
+                || spec.hostBinding().selector().matchLabels() == null ? Map.of()
+                : spec.hostBinding().selector().matchLabels();
+
+        Map<String, Chain> chains = new LinkedHashMap<>();
+        for (IrHost host : hosts) {
+            boolean nsMatch = namespaceLiteral.equals("*") || namespaceLiteral.equals(host.namespace());
+            if (!nsMatch || !MappingCompiler.selectorMatches(hostSelector, host.labels())) {
+                continue;
+            }
+            if (tlsOk && host.tls() != null) {
+                Chain chain = chains.computeIfAbsent("tls-" + host.sni(), k -> new Chain(host.tls()));
+                addHost(chain, host);
+            }
+            if (!(securityModel.equals("INSECURE") && host.insecureAction().equals("Reject"))) {
+                Chain chain = chains.computeIfAbsent("cleartext-" + host.hostname(), k -> new Chain(null));
+                addHost(chain, host);
+            }
+        }
+
+        for (Chain chain : chains.values()) {
+            for (IrMappingGroup group : groups) {
+                for (IrHost host : chain.hosts.values()) {
+                    if (!matches(host, group)) {
+                        continue;
+                    }
+                    for (IrRoute route : group.routes()) {
+                        bindVariants(chain, host, route, securityModel);
+                    }
+                }
+            }
+        }
+
+        // One shared cleartext filter chain for all cleartext Hosts; one TLS filter chain per SNI.
+        List<IrFilterChain> filterChains = new ArrayList<>();
+        Map<String, IrVirtualHost> cleartextHosts = new LinkedHashMap<>();
+        int cleartextPosition = -1;
+        for (Chain chain : chains.values()) {
+            if (chain.tls == null) {
+                if (cleartextPosition < 0) {
+                    cleartextPosition = filterChains.size();
+                    filterChains.add(null);
+                }
+                for (IrHost host : chain.hosts.values()) {
+                    cleartextHosts.put(host.hostname(), new IrVirtualHost(name + "-" + host.hostname(),
+                            host.hostname(), chain.routes.getOrDefault(host.hostname(), List.of())));
+                }
+            } else {
+                List<IrVirtualHost> vhosts = new ArrayList<>();
+                for (IrHost host : chain.hosts.values()) {
+                    vhosts.add(new IrVirtualHost(name + "-" + host.hostname(), host.hostname(),
+                            chain.routes.getOrDefault(host.hostname(), List.of())));
+                }
+                List<String> serverNames = chain.serverNames.contains("*") ? List.of()
+                        : List.copyOf(chain.serverNames);
+                filterChains.add(new IrFilterChain("httpshost-" + chain.hosts.values().iterator().next().name(),
+                        chain.tls, serverNames, vhosts));
+            }
+        }
+        if (cleartextPosition >= 0) {
+            filterChains.set(cleartextPosition, new IrFilterChain("httphost-shared", null, List.of(),
+                    List.copyOf(cleartextHosts.values())));
+        }
+        String statsPrefix = spec.statsPrefix() != null && !spec.statsPrefix().isEmpty() ? spec.statsPrefix()
+                : tlsOk ? "ingress_https" : "ingress_http";
+        int l7Depth = spec.l7Depth() == null ? 0 : spec.l7Depth();
+        int trustedHops = l7Depth > 0 ? l7Depth : settings.xffNumTrustedHops();
+        return new IrListener(name, BIND_ADDRESS, spec.port(), stack, securityModel, statsPrefix, trustedHops,
+                spec.http2MaxConcurrentStreams(), filterChains, Provenance.of(r.key()));
+    }
+
+    private void addHost(Chain chain, IrHost host) {
+        if (chain.tls != null) {
+            if (host.tls() == null) {
+                diagnostics.add(Diagnostic.error(host.provenance().primary(), "TLS Host " + host.name()
+                        + ": discarding because it has no TLS context"));
+                return;
+            }
+            if (!chain.tls.name().equals(host.tls().name()) || !chain.tls.namespace().equals(host.tls().namespace())) {
+                diagnostics.add(Diagnostic.error(host.provenance().primary(), "TLS Host " + host.name()
+                        + ": discarding because its TLS context differs from that of another Host with SNI "
+                        + host.sni()));
+                return;
+            }
+            chain.serverNames.add(host.sni());
+        }
+        chain.routes.put(host.hostname(), new ArrayList<>());
+        chain.hosts.put(host.hostname(), host);
+    }
+
+    /** Emissary's IRHost.matches_httpgroup. */
+    static boolean matches(IrHost host, IrMappingGroup group) {
+        if (group.internal()) {
+            return true;
+        }
+        boolean hasHostname = false;
+        boolean hostMatch = false;
+        if (group.hostRegex()) {
+            hasHostname = true;
+            hostMatch = true;
+        } else if (group.hostGlob() != null) {
+            hasHostname = true;
+            hostMatch = HostGlobs.overlap(host.hostname(), group.hostGlob());
+        }
+        boolean hasSelector = !host.mappingSelector().isEmpty();
+        boolean selectorMatch = hasSelector && MappingCompiler.selectorMatches(host.mappingSelector(), group.labels());
+        if (hasSelector && hasHostname) {
+            return hostMatch && selectorMatch;
+        }
+        if (hasSelector) {
+            return selectorMatch;
+        }
+        return hasHostname && hostMatch;
+    }
+
+    private static void bindVariants(Chain chain, IrHost host, IrRoute route, String securityModel) {
+        List<IrBoundRoute> routes = chain.routes.get(host.hostname());
+        boolean acme = route.match().pathKind() == IrRoute.PathKind.PREFIX
+                && route.match().path().equals("/.well-known/acme-challenge/");
+        if (!securityModel.equals("INSECURE")) {
+            Xfp xfp = securityModel.equals("SECURE") ? Xfp.ALWAYS : Xfp.HTTPS;
+            routes.add(new IrBoundRoute(route, xfp, Variant.ROUTE));
+        }
+        if (!securityModel.equals("SECURE")) {
+            Xfp xfp = securityModel.equals("INSECURE") ? Xfp.ALWAYS : Xfp.HTTP;
+            String action = acme ? "Route" : host.insecureAction();
+            switch (action) {
+                case "Route" -> routes.add(new IrBoundRoute(route, xfp, Variant.ROUTE));
+                case "Redirect" -> routes.add(new IrBoundRoute(route, xfp, Variant.REDIRECT));
+                default -> {
+                    // Reject: no route, so Envoy answers 404.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,624 @@
+package dev.legate.compiler.ir;
+
+import dev.legate.compiler.Diagnostic;
+import dev.legate.model.CircuitBreaker;
+import dev.legate.model.CorsPolicy;
+import dev.legate.model.MappingSpec;
+import dev.legate.model.ModuleSpec;
+import dev.legate.model.ResourceKey;
+import dev.legate.model.Resource;
+import dev.legate.model.RetryPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Mappings to mapping groups, routes and clusters, as Emissary's irhttpmapping.py, irhttpmappinggroup.py and
+ * ircluster.py do: group by match, order by route weight, normalize canary weights, name clusters.
+ */
+final class MappingCompiler {
+
+    private static final String DIAG_SERVICE = "127.0.0.1:8877";
+
+    private final IrSettings settings;
+    private final ModuleSpec.AmbassadorConfig module;
+    private final List<IrHost> hosts;
+    private final Map<String, IrTlsContext> contexts;
+    private final List<Diagnostic> diagnostics;
+
+    /** Clusters by full (unshortened) name; the first Mapping to need a name defines the cluster. */
+    private final Map<String, ClusterDraft> clusters = new TreeMap<>();
+
+    MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
+            Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics) {
+        this.settings = settings;
+        this.module = module;
+        this.hosts = hosts;
+        this.contexts = contexts;
+        this.diagnostics = diagnostics;
+    }
+
+    /** One Mapping, normalized. */
+    private record Normalized(ResourceKey key, String name, String namespace, Map<String, String> labels,
+            MappingSpec spec, ServiceName service, List<IrMatcher> headers, List<IrMatcher> queryParameters,
+            @Nullable String hostGlob, boolean hostRegex, String prefix, int precedence, IrRouteWeight weight,
+            String groupId, boolean internal, long defaultTimeoutMs, String rewrite) {
+    }
+
+    /** A cluster before its Envoy name is known. */
+    private record ClusterDraft(String name, IrCluster cluster) {
+    }
+
+    /** Mapping group under construction. */
+    private static final class Group {
+        final String groupId;
+        final Normalized first;
+        final List<Normalized> mappings = new ArrayList<>();
+        @Nullable Normalized shadow;
+        @Nullable Normalized redirect;
+        IrRouteWeight weight;
+        final Map<Normalized, String> clusterOf = new LinkedHashMap<>();
+        final Map<Normalized, Integer> weights = new LinkedHashMap<>();
+        boolean failed;
+
+        Group(Normalized first) {
+            this.groupId = first.groupId();
+            this.first = first;
+            this.weight = first.weight();
+        }
+    }
+
+    List<IrMappingGroup> compile(List<Resource<MappingSpec>> resources, List<IrCluster> clustersOut) {
+        List<Normalized> all = new ArrayList<>();
+        for (Resource<MappingSpec> r : resources) {
+            Normalized n = normalize(r.key(), r.name(), r.namespace(), r.metadata().labels(), r.spec(), false,
+                    settings.clusterRequestTimeoutMs());
+            if (n != null) {
+                all.add(n);
+            }
+        }
+        all.addAll(internalMappings());
+
+        Map<String, Group> groups = new LinkedHashMap<>();
+        for (Normalized n : all) {
+            Group group = groups.get(n.groupId());
+            if (group == null) {
+                group = new Group(n);
+                groups.put(n.groupId(), group);
+            }
+            addToGroup(group, n);
+        }
+
+        // Clusters first: route actions need the final (possibly shortened) Envoy names.
+        for (Group group : groups.values()) {
+            if (group.shadow != null) {
+                group.clusterOf.put(group.shadow, clusterFor(group.shadow, "shadow"));
+            }
+            if (group.redirect == null) {
+                for (Normalized m : group.mappings) {
+                    String cluster = clusterFor(m, m.spec().clusterTag());
+                    if (cluster == null) {
+                        group.failed = true;
+                    } else {
+                        group.clusterOf.put(m, cluster);
+                    }
+                }
+                if (!group.failed && !normalizeWeights(group)) {
+                    group.failed = true;
+                }
+            }
+        }
+        Map<String, String> envoyNames = ClusterNames.envoyNames(clusters.keySet());
+        for (ClusterDraft draft : clusters.values()) {
+            clustersOut.add(draft.cluster().withEnvoyName(envoyNames.get(draft.name())));
+        }
+        clustersOut.sort(Comparator.comparing(IrCluster::envoyName));
+
+        List<IrMappingGroup> out = new ArrayList<>();
+        for (Group group : groups.values()) {
+            if (group.failed || (group.mappings.isEmpty() && group.redirect == null)) {
+                continue;
+            }
+            out.add(toIr(group, envoyNames));
+        }
+        // Emissary: reversed(sorted(groups, key=group_weight)); a stable sort, then reversed.
+        List<IrMappingGroup> ordered = new ArrayList<>(out);
+        ordered.sort(Comparator.comparing(IrMappingGroup::weight));
+        java.util.Collections.reverse(ordered);
+        return ordered;
+    }
+
+    private void addToGroup(Group group, Normalized n) {
+        if (n != group.first) {
+            String mismatch = coreMismatch(group.first, n);
+            if (mismatch != null) {
+                diagnostics.add(Diagnostic.error(n.key(), "cannot join the canary group of " + group.first.key()
+                        + ": mismatched " + mismatch + "; Mappings of one group must set these fields alike"));
+                return;
+            }
+        }
+        boolean redirect = Boolean.TRUE.equals(n.spec().hostRedirect());
+        boolean shadow = Boolean.TRUE.equals(n.spec().shadow());
+        if (shadow) {
+            if (group.shadow != null) {
+                diagnostics.add(Diagnostic.error(n.key(), "cannot be a second shadow after " + group.shadow.key()));
+            } else {
+                group.shadow = n;
+            }
+        } else if (redirect) {
+            if (group.redirect != null) {
+                diagnostics.add(Diagnostic.error(n.key(), "cannot be a second host_redirect after "
+                        + group.redirect.key()));
+            } else if (!group.mappings.isEmpty()) {
+                diagnostics.add(Diagnostic.error(n.key(), "cannot add a host_redirect to a group with Mappings "
+                        + "without one (e.g. " + group.mappings.get(0).key() + ")"));
+            } else {
+                group.redirect = n;
+            }
+        } else if (group.redirect != null) {
+            diagnostics.add(Diagnostic.error(n.key(), "cannot add a Mapping without host_redirect to a group with "
+                    + "host_redirect " + group.redirect.key()));
+        } else {
+            group.mappings.add(n);
+            if (n.weight().compareTo(group.weight) > 0) {
+                group.weight = n.weight();
+            }
+        }
+    }
+
+    /** Emissary's CoreMappingKeys must agree across a group. */
+    private static @Nullable String coreMismatch(Normalized a, Normalized b) {
+        MappingSpec x = a.spec();
+        MappingSpec y = b.spec();
+        List<String> mismatched = new ArrayList<>();
+        check(mismatched, "bypass_auth", x.bypassAuth(), y.bypassAuth());
+        check(mismatched, "circuit_breakers", x.circuitBreakers(), y.circuitBreakers());
+        check(mismatched, "connect_timeout_ms", x.connectTimeoutMs(), y.connectTimeoutMs());
+        check(mismatched, "cluster_idle_timeout_ms", x.clusterIdleTimeoutMs(), y.clusterIdleTimeoutMs());
+        check(mismatched, "cluster_max_connection_lifetime_ms", x.clusterMaxConnectionLifetimeMs(),
+                y.clusterMaxConnectionLifetimeMs());
+        check(mismatched, "keepalive", x.keepalive(), y.keepalive());
+        check(mismatched, "labels", x.labels(), y.labels());
+        check(mismatched, "load_balancer", x.loadBalancer(), y.loadBalancer());
+        check(mismatched, "prefix_regex", x.prefixRegex(), y.prefixRegex());
+        check(mismatched, "prefix_exact", x.prefixExact(), y.prefixExact());
+        return mismatched.isEmpty() ? null : String.join(", ", mismatched);
+    }
+
+    private static void check(List<String> out, String field, @Nullable Object first, @Nullable Object later) {
+        if (later != null && !later.equals(first)) {
+            out.add(field);
+        }
+    }
+
+    /** Emissary's normalize_weights_in_mappings: cumulative weights out of 100, weighted Mappings first. */
+    private boolean normalizeWeights(Group group) {
+        if (group.mappings.size() == 1) {
+            group.weights.put(group.mappings.get(0), 100);
+            return true;
+        }
+        List<Normalized> weighted = new ArrayList<>();
+        List<Normalized> weightless = new ArrayList<>();
+        int current = 0;
+        for (Normalized m : group.mappings) {
+            Integer w = m.spec().weight();
+            if (w != null) {
+                current += w;
+                group.weights.put(m, current);
+                weighted.add(m);
+            } else {
+                weightless.add(m);
+            }
+        }
+        if (current > 100) {
+            diagnostics.add(Diagnostic.error(group.mappings.get(0).key(), "the weights of the canary group "
+                    + group.mappings.stream().map(m -> m.key().toString()).toList() + " add up to " + current
+                    + ", over 100; the group is not routed"));
+            return false;
+        }
+        if (!weightless.isEmpty()) {
+            int remaining = 100 - current;
+            int each = (int) Math.round((double) remaining / weightless.size());
+            for (int i = 0; i < weightless.size(); i++) {
+                current = i == weightless.size() - 1 ? 100 : current + each;
+                group.weights.put(weightless.get(i), current);
+            }
+        }
+        List<Normalized> ordered = new ArrayList<>(weighted);
+        ordered.addAll(weightless);
+        group.mappings.clear();
+        group.mappings.addAll(ordered);
+        return true;
+    }
+
+    private List<Normalized> internalMappings() {
+        List<Normalized> out = new ArrayList<>();
+        String ns = settings.ambassadorNamespace();
+        ResourceKey moduleKey = new ResourceKey("Module", "ambassador", ns);
+        probe(out, moduleKey, "internal_liveness_probe_mapping", module.livenessProbe(),
+                "/ambassador/v0/check_alive");
+        probe(out, moduleKey, "internal_readiness_probe_mapping", module.readinessProbe(),
+                "/ambassador/v0/check_ready");
+        probe(out, moduleKey, "internal_diagnostics_probe_mapping", module.diagnostics(), "/ambassador/v0/");
+        return out;
+    }
+
+    private void probe(List<Normalized> out, ResourceKey moduleKey, String name,
+            ModuleSpec.@Nullable ProbeConfig config, String defaultPrefix) {
+        boolean enabled = config == null || config.enabled() == null || config.enabled();
+        if (!enabled) {
+            return;
+        }
+        String prefix = config != null && config.prefix() != null && !config.prefix().isEmpty() ? config.prefix()
+                : defaultPrefix;
+        String rewrite = config != null && config.rewrite() != null && !config.rewrite().isEmpty() ? config.rewrite()
+                : defaultPrefix;
+        String service = config != null && config.service() != null && !config.service().isEmpty()
+                ? config.service() : DIAG_SERVICE;
+        MappingSpec spec = ProbeSpecs.spec(prefix, rewrite, service);
+        Normalized n = normalize(moduleKey, name, moduleKey.namespace(), Map.of(), spec, true, 10_000);
+        if (n != null) {
+            out.add(n);
+        }
+    }
+
+    private @Nullable Normalized normalize(ResourceKey key, String name, String namespace, Map<String, String> labels,
+            MappingSpec spec, boolean internal, long defaultTimeoutMs) {
+        ServiceName service;
+        try {
+            service = ServiceName.parse(Objects.requireNonNull(spec.service()), namespace,
+                    settings.ambassadorNamespace(), !settings.useAmbassadorNamespaceForServiceResolution());
+        } catch (ServiceName.MalformedServiceException e) {
+            diagnostics.add(Diagnostic.error(key, "spec.service: " + e.getMessage() + "; the Mapping is not routed"));
+            return null;
+        }
+        List<IrMatcher> headers = new ArrayList<>();
+        String host = null;
+        boolean hostRegex = false;
+        if (spec.headers() != null) {
+            for (Map.Entry<String, String> h : spec.headers().entrySet()) {
+                if (h.getKey().equalsIgnoreCase(":authority")) {
+                    if (h.getValue().contains("*")) {
+                        diagnostics.add(Diagnostic.error(key, "spec.headers.:authority: exact match '" + h.getValue()
+                                + "' contains *, which cannot match anything; use hostname for globs"));
+                        return null;
+                    }
+                    host = h.getValue();
+                } else {
+                    headers.add(new IrMatcher(h.getKey(), h.getValue(), false));
+                }
+            }
+        }
+        if (spec.v2BoolHeaders() != null) {
+            spec.v2BoolHeaders().forEach(h -> headers.add(new IrMatcher(h, null, false)));
+        }
+        if (spec.regexHeaders() != null) {
+            spec.regexHeaders().forEach((k, v) -> headers.add(new IrMatcher(k, v, true)));
+        }
+        if (spec.host() != null && !spec.host().isEmpty()) {
+            host = spec.host();
+            hostRegex = Boolean.TRUE.equals(spec.hostRegex());
+            if (!hostRegex && host.contains("*") && spec.hostname() == null) {
+                diagnostics.add(Diagnostic.error(key, "spec.host: exact match '" + host + "' contains *, which "
+                        + "cannot match anything; use hostname for globs"));
+                return null;
+            }
+        }
+        if (spec.hostname() != null && !spec.hostname().isEmpty()) {
+            host = spec.hostname();
+            hostRegex = false;
+        }
+        if (host != null) {
+            headers.add(new IrMatcher(":authority", host, hostRegex));
+        }
+        String method = spec.method();
+        if (method != null) {
+            headers.add(new IrMatcher(":method", method, Boolean.TRUE.equals(spec.methodRegex())));
+        }
+        List<IrMatcher> query = new ArrayList<>();
+        if (spec.queryParameters() != null) {
+            spec.queryParameters().forEach((k, v) -> query.add(new IrMatcher(k, v, false)));
+        }
+        if (spec.v2BoolQueryParameters() != null) {
+            spec.v2BoolQueryParameters().forEach(q -> query.add(new IrMatcher(q, null, false)));
+        }
+        if (spec.regexQueryParameters() != null) {
+            spec.regexQueryParameters().forEach((k, v) -> query.add(new IrMatcher(k, v, true)));
+        }
+        String prefix = Objects.requireNonNull(spec.prefix());
+        int precedence = spec.precedence() == null ? 0 : spec.precedence();
+        String hostGlob = hostRegex ? null : host;
+
+        int headersLength = headers.stream().mapToInt(IrMatcher::length).sum();
+        int queryLength = query.stream().mapToInt(IrMatcher::length).sum();
+        List<String> keys = new ArrayList<>();
+        headers.forEach(h -> keys.add(h.key()));
+        query.forEach(q -> keys.add(q.key()));
+        IrRouteWeight weight = new IrRouteWeight(precedence, prefix.length(), headersLength, queryLength, prefix,
+                method == null ? "GET" : method, keys);
+
+        StringBuilder id = new StringBuilder("HTTP-").append(method == null ? "GET" : method).append(prefix);
+        for (IrMatcher h : headers) {
+            id.append(h.name()).append(h.value() == null ? "" : h.value());
+        }
+        for (IrMatcher q : query) {
+            id.append(q.name()).append(q.value() == null ? "" : q.value());
+        }
+        if (hostGlob == null && !labels.isEmpty()) {
+            for (IrHost h : hosts) {
+                if (!h.mappingSelector().isEmpty() && selectorMatches(h.mappingSelector(), labels)) {
+                    new TreeMap<>(h.mappingSelector()).forEach((k, v) -> id.append(k).append(v));
+                }
+            }
+        }
+        if (precedence != 0) {
+            id.append(precedence);
+        }
+        if (Boolean.TRUE.equals(spec.prefixExact())) {
+            id.append("\u0000exact");
+        }
+        if (Boolean.TRUE.equals(spec.prefixRegex())) {
+            id.append("\u0000regex");
+        }
+        String rewrite = spec.rewrite() == null ? "/" : spec.rewrite();
+        if (spec.regexRewrite() != null) {
+            if (!rewrite.isEmpty() && !rewrite.equals("/")) {
+                diagnostics.add(Diagnostic.notice(key, "both rewrite and regex_rewrite are set; regex_rewrite is "
+                        + "used and rewrite ignored"));
+            }
+            rewrite = "";
+        }
+        return new Normalized(key, name, namespace, labels, spec, service, headers, query, hostGlob, hostRegex, prefix,
+                precedence, weight, ClusterNames.sha1(id.toString()), internal, defaultTimeoutMs, rewrite);
+    }
+
+    static boolean selectorMatches(Map<String, String> selector, Map<String, String> labels) {
+        if (selector.isEmpty()) {
+            return true;
+        }
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Builds (or reuses) the cluster for a Mapping; returns its full name, or null when it cannot exist. */
+    private @Nullable String clusterFor(Normalized m, @Nullable String marker) {
+        MappingSpec spec = m.spec();
+        ServiceName service = m.service();
+        List<String> fields = new ArrayList<>();
+        fields.add("cluster");
+        if (marker != null && !marker.isEmpty()) {
+            fields.add(marker);
+        }
+        fields.add(service.normalized());
+        boolean originate = false;
+        IrTlsContext ctx = null;
+        String tlsName = spec.tls();
+        if (tlsName != null && !tlsName.isEmpty()) {
+            ctx = contexts.get(tlsName);
+            if (ctx == null) {
+                diagnostics.add(Diagnostic.error(m.key(), "spec.tls: TLSContext " + tlsName + " does not exist; the "
+                        + "Mapping is not routed"));
+                return null;
+            }
+        }
+        if ("https".equals(service.scheme())) {
+            originate = true;
+            fields.add("otls");
+        } else if ("http".equals(service.scheme())) {
+            if (ctx != null) {
+                diagnostics.add(Diagnostic.warning(m.key(), "spec.tls: TLSContext " + tlsName + " originates TLS "
+                        + "even though the service says http://"));
+                originate = true;
+                fields.add("otls");
+            }
+        } else if (service.scheme() != null) {
+            diagnostics.add(Diagnostic.warning(m.key(), "spec.service: unknown scheme " + service.scheme()
+                    + "; using " + (ctx != null ? "HTTPS" : "HTTP")));
+            if (ctx != null) {
+                originate = true;
+                fields.add("otls");
+                fields.add(ctx.name());
+            }
+        } else if (ctx != null) {
+            originate = true;
+            fields.add("otls");
+            fields.add(ctx.name());
+        }
+        if (originate && spec.hostRewrite() != null) {
+            fields.add("hr-" + spec.hostRewrite());
+        }
+        fields.add(m.namespace());
+        List<CircuitBreaker> breakers = spec.circuitBreakers() != null ? spec.circuitBreakers()
+                : module.circuitBreakers() != null ? module.circuitBreakers() : List.of();
+        for (CircuitBreaker b : breakers) {
+            StringBuilder n = new StringBuilder("cb");
+            n.append(b.priority() == null ? "n" : b.priority().toLowerCase(Locale.ROOT).substring(0, 1));
+            if (b.maxConnections() != null) {
+                n.append('c').append(b.maxConnections());
+            }
+            if (b.maxPendingRequests() != null) {
+                n.append('p').append(b.maxPendingRequests());
+            }
+            if (b.maxRequests() != null) {
+                n.append('r').append(b.maxRequests());
+            }
+            if (b.maxRetries() != null) {
+                n.append('t').append(b.maxRetries());
+            }
+            fields.add(n.toString());
+        }
+        MappingSpec.LoadBalancer lb = spec.loadBalancer() != null ? spec.loadBalancer() : module.loadBalancer();
+        String lbPolicy = "ROUND_ROBIN";
+        if (lb != null && lb.policy() != null) {
+            List<String> key = new ArrayList<>(List.of("er", lb.policy().toLowerCase(Locale.ROOT)));
+            if (lb.header() != null) {
+                key.add("hdr");
+                key.add(lb.header());
+            }
+            if (lb.cookie() != null) {
+                key.add("cookie");
+                key.add(String.valueOf(lb.cookie().name()));
+            }
+            if (lb.sourceIp() != null) {
+                key.add("srcip");
+            }
+            fields.add(String.join("-", key));
+            lbPolicy = lb.policy().toUpperCase(Locale.ROOT);
+        }
+        String name = ClusterNames.sanitize(String.join("_", fields));
+        if (clusters.containsKey(name)) {
+            return name;
+        }
+        int port = service.port() >= 0 ? service.port() : originate ? 443 : 80;
+        boolean ipv4 = spec.enableIpv4() != null ? spec.enableIpv4() : settings.enableIpv4();
+        boolean ipv6 = spec.enableIpv6() != null ? spec.enableIpv6() : settings.enableIpv6();
+        String family = ipv6 ? (ipv4 ? "AUTO" : "V6_ONLY") : "V4_ONLY";
+        String statsName = spec.statsName() != null && !spec.statsName().isEmpty() ? spec.statsName()
+                : ClusterNames.sanitize(service.normalized().replaceFirst("^[a-z]+://", ""));
+        String dnsType = spec.dnsType() == null ? "STRICT_DNS" : spec.dnsType().toUpperCase(Locale.ROOT);
+        Long idle = spec.clusterIdleTimeoutMs() != null ? spec.clusterIdleTimeoutMs() : settings.clusterIdleTimeoutMs();
+        Long lifetime = spec.clusterMaxConnectionLifetimeMs() != null ? spec.clusterMaxConnectionLifetimeMs()
+                : settings.clusterMaxConnectionLifetimeMs();
+        String sni = originate ? (ctx != null && ctx.sni() != null ? ctx.sni() : null) : null;
+        IrCluster cluster = new IrCluster(name, name, statsName, dnsType, lbPolicy,
+                spec.connectTimeoutMs() == null ? 3000 : spec.connectTimeoutMs(), service.hostname(), port,
+                Boolean.TRUE.equals(spec.grpc()), originate, ctx == null ? null : ctx.name(), sni, breakers, idle,
+                lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()));
+        clusters.put(name, new ClusterDraft(name, cluster));
+        return name;
+    }
+
+    private IrMappingGroup toIr(Group group, Map<String, String> envoyNames) {
+        Normalized head = group.redirect != null ? group.redirect : group.mappings.get(0);
+        // Group-level fields: Emissary flattens the Mappings' keys into the group, the last one winning.
+        Map<String, IrRoute.IrHeaderValue> addRequest = new LinkedHashMap<>();
+        Map<String, IrRoute.IrHeaderValue> addResponse = new LinkedHashMap<>();
+        List<String> removeRequest = new ArrayList<>();
+        List<String> removeResponse = new ArrayList<>();
+        Map<String, String> labels = new TreeMap<>();
+        CorsPolicy cors = null;
+        RetryPolicy retry = null;
+        MappingSpec.RegexMap regexRewrite = null;
+        List<String> upgrades = new ArrayList<>();
+        String priority = null;
+        MappingSpec.LoadBalancer lb = null;
+        List<Normalized> members = group.redirect != null ? List.of(group.redirect) : group.mappings;
+        List<String> sources = new ArrayList<>();
+        for (Normalized m : members) {
+            MappingSpec s = m.spec();
+            sources.add(m.key().toString());
+            addHeaders(addRequest, s.addRequestHeaders());
+            addHeaders(addResponse, s.addResponseHeaders());
+            if (s.removeRequestHeaders() != null) {
+                removeRequest = new ArrayList<>(s.removeRequestHeaders());
+            }
+            if (s.removeResponseHeaders() != null) {
+                removeResponse = new ArrayList<>(s.removeResponseHeaders());
+            }
+            labels.putAll(m.labels());
+            cors = s.cors() != null ? s.cors() : cors;
+            retry = s.retryPolicy() != null ? s.retryPolicy() : retry;
+            regexRewrite = s.regexRewrite() != null ? s.regexRewrite() : regexRewrite;
+            priority = s.priority() != null ? s.priority() : priority;
+            lb = s.loadBalancer() != null ? s.loadBalancer() : lb;
+            if (s.allowUpgrade() != null) {
+                upgrades = new ArrayList<>(s.allowUpgrade());
+            }
+            if (Boolean.TRUE.equals(s.useWebsocket()) && !upgrades.contains("websocket")) {
+                upgrades.add("websocket");
+            }
+        }
+        if (cors == null) {
+            cors = settings.cors();
+        }
+        if (retry == null) {
+            retry = settings.retryPolicy();
+        }
+        if (lb == null) {
+            lb = module.loadBalancer();
+        }
+        if (head.spec().addLinkerdHeaders() != null ? head.spec().addLinkerdHeaders()
+                : Boolean.TRUE.equals(module.addLinkerdHeaders())) {
+            String hostPort = head.service().hostname() + ":" + (head.service().port() >= 0 ? head.service().port()
+                    : 80);
+            addRequest.put("l5d-dst-override", new IrRoute.IrHeaderValue("l5d-dst-override", hostPort, true));
+        }
+        List<IrRoute> routes = new ArrayList<>();
+        IrRoute.PathKind kind = Boolean.TRUE.equals(head.spec().prefixRegex()) ? IrRoute.PathKind.REGEX
+                : Boolean.TRUE.equals(head.spec().prefixExact()) ? IrRoute.PathKind.PATH : IrRoute.PathKind.PREFIX;
+        IrRouteAction.Mirror mirror = null;
+        if (group.shadow != null) {
+            Integer w = group.shadow.spec().weight();
+            mirror = new IrRouteAction.Mirror(envoyNames.get(group.clusterOf.get(group.shadow)), w == null ? 100 : w);
+        }
+        if (group.redirect != null) {
+            Normalized r = group.redirect;
+            MappingSpec s = r.spec();
+            int code = s.redirectResponseCode() == null ? 301 : s.redirectResponseCode();
+            String pathRedirect = s.pathRedirect();
+            String prefixRedirect = pathRedirect == null ? s.prefixRedirect() : null;
+            MappingSpec.RegexMap regexRedirect = pathRedirect == null && prefixRedirect == null ? s.regexRedirect()
+                    : null;
+            IrRoute.IrRouteMatch match = new IrRoute.IrRouteMatch(kind, r.prefix(), caseSensitive(s), 100, null,
+                    r.headers(), r.queryParameters());
+            routes.add(new IrRoute(match, new IrRouteAction.Redirect(r.service().normalized(), pathRedirect,
+                    prefixRedirect, regexRedirect, code), List.copyOf(addRequest.values()),
+                    List.copyOf(addResponse.values()), removeRequest, removeResponse, true, List.of(),
+                    Provenance.of(r.key())));
+        } else {
+            for (Normalized m : group.mappings) {
+                MappingSpec s = m.spec();
+                String cluster = envoyNames.get(group.clusterOf.get(m));
+                long timeout = s.timeoutMs() != null ? s.timeoutMs() : m.defaultTimeoutMs();
+                String rewrite = regexRewrite != null ? null : (m.rewrite().isEmpty() ? null : m.rewrite());
+                IrRouteAction.Forward action = new IrRouteAction.Forward(cluster, timeout, s.idleTimeoutMs(), rewrite,
+                        regexRewrite, s.hostRewrite(), s.autoHostRewrite(), hashingPolicy(lb), cors,
+                        cors == null ? null : "routing.cors_enabled." + group.groupId, retry, mirror, upgrades,
+                        priority);
+                List<IrRoute.IrHeaderValue> context = new ArrayList<>();
+                if (s.authContextExtensions() != null) {
+                    new TreeMap<>(s.authContextExtensions()).forEach((k, v) ->
+                            context.add(new IrRoute.IrHeaderValue(k, v, false)));
+                }
+                IrRoute.IrRouteMatch match = new IrRoute.IrRouteMatch(kind, m.prefix(), caseSensitive(s),
+                        group.weights.getOrDefault(m, 100), "routing.traffic_shift." + cluster, m.headers(),
+                        m.queryParameters());
+                routes.add(new IrRoute(match, action, List.copyOf(addRequest.values()),
+                        List.copyOf(addResponse.values()), removeRequest, removeResponse,
+                        Boolean.TRUE.equals(s.bypassAuth()), context, Provenance.of(m.key())));
+            }
+        }
+        return new IrMappingGroup(group.groupId, group.weight, head.hostGlob(), head.hostRegex(), labels,
+                head.internal(), routes, new Provenance(sources));
+    }
+
+    private static MappingSpec.@Nullable LoadBalancer hashingPolicy(MappingSpec.@Nullable LoadBalancer lb) {
+        if (lb == null || lb.policy() == null) {
+            return null;
+        }
+        return lb.policy().equals("ring_hash") || lb.policy().equals("maglev") ? lb : null;
+    }
+
+    private static boolean caseSensitive(MappingSpec spec) {
+        return spec.caseSensitive() == null || spec.caseSensitive();
+    }
+
+    private static void addHeaders(Map<String, IrRoute.IrHeaderValue> into,
+            @Nullable Map<String, MappingSpec.AddedHeader> headers) {
+        if (headers == null) {
+            return;
+        }
+        headers.forEach((name, h) -> into.put(name, new IrRoute.IrHeaderValue(name,
+                h == null || h.value() == null ? "" : h.value(), h == null || h.append() == null || h.append())));
+    }
+}
