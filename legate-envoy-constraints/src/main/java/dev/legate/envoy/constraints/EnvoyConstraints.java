@@ -347,7 +347,7 @@ public final class EnvoyConstraints {
       if (violations == null) {
         violations = new ArrayList<>();
       }
-      violations.add(violation);
+      violations.add(ViolationText.oneLine(violation));
     }
   }
 }

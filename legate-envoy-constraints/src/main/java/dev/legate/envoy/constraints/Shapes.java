@@ -137,7 +137,7 @@ final class Shapes {
     return options.getExtension(Validate.disabled) || options.getExtension(Validate.ignored);
   }
 
-  /** Whether the message's own fields or oneofs carry PGV rules, i.e. whether its generated validator checks anything. */
+  /** Whether the message's own fields or oneofs carry PGV rules, i.e. whether its validator checks anything. */
   private static boolean hasOwnRules(Descriptor type) {
     for (FieldDescriptor field : type.getFields()) {
       if (field.getOptions().hasExtension(Validate.rules)) {

@@ -142,7 +142,8 @@ final class ViolationText {
     if (value == null) {
       return null;
     } else if (value instanceof String s) {
-      text = quote(s);
+      // Some PGV checks hand over the value already quoted (String.enquote), others the raw string.
+      text = s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s : quote(s);
     } else if (value instanceof Number || value instanceof Boolean) {
       text = value.toString();
     } else if (value instanceof Duration d) {
@@ -170,24 +171,33 @@ final class ViolationText {
   }
 
   private static String quote(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /**
+   * Escapes control characters, so that a violation is one line: PGV embeds raw ones in its reasons (the pattern
+   * {@code ^[^\x00\n\r]*$}), and paths hold map keys and type URLs from the checked resource.
+   */
+  static String oneLine(String s) {
+    StringBuilder out = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        case '\r' -> out.append("\\r");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
+      if (c >= 0x20 && c != 0x7f) {
+        if (out != null) {
+          out.append(c);
         }
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> out.append(String.format("\\x%02x", (int) c));
       }
     }
-    return out.append('"').toString();
+    return out == null ? s : out.toString();
   }
 }

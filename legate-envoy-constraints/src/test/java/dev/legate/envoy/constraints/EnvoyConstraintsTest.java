@@ -2,10 +2,13 @@ package dev.legate.envoy.constraints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.xds.type.v3.TypedStruct;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -20,6 +23,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -32,11 +36,8 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
-import com.github.xds.type.v3.TypedStruct;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,7 +128,11 @@ final class EnvoyConstraintsTest {
   void anyInsideAnyIsCheckedToo() {
     HttpConnectionManager.Builder hcm = hcm("ingress_http");
     // Buffer.max_request_bytes is a required UInt32Value; PGV names it with a Go struct dump, which must not leak.
-    hcm.addHttpFilters(0, HttpFilter.newBuilder().setName("envoy.filters.http.buffer").setTypedConfig(Any.pack(Buffer.getDefaultInstance())));
+    hcm.addHttpFilters(
+        0,
+        HttpFilter.newBuilder()
+            .setName("envoy.filters.http.buffer")
+            .setTypedConfig(Any.pack(Buffer.getDefaultInstance())));
 
     assertThat(constraints.violations(listener(Any.pack(hcm.build()))))
         .containsExactly(
@@ -207,8 +212,11 @@ final class EnvoyConstraintsTest {
 
   @Test
   void fieldNameSurvivesPgvGoStructDump() {
-    assertThat(ViolationText.fieldName(".envoy.config.cluster.v3.Cluster.connect_timeout")).isEqualTo("connect_timeout");
-    assertThat(ViolationText.fieldName("&{0xc000fe4e80 .envoy.extensions.filters.http.buffer.v3.Buffer.max_request_bytes 0xc00289be60 <nil>}"))
+    assertThat(ViolationText.fieldName(".envoy.config.cluster.v3.Cluster.connect_timeout"))
+        .isEqualTo("connect_timeout");
+    assertThat(
+            ViolationText.fieldName(
+                "&{0xc000fe4e80 .envoy.extensions.filters.http.buffer.v3.Buffer.max_request_bytes 0xc00289be60 <nil>}"))
         .isEqualTo("max_request_bytes");
   }
 
@@ -235,10 +243,11 @@ final class EnvoyConstraintsTest {
                             .setStringMatch(StringMatcher.newBuilder().setExact("x"))))
             .build();
 
+    // PGV's reason carries the pattern with raw control characters; they come out escaped, on one line.
     assertThat(constraints.violations(routeConfiguration(List.of(route))))
-        .singleElement()
-        .asString()
-        .startsWith("RouteConfiguration.virtual_hosts[0].routes[0].match.headers[0].name: ");
+        .containsExactly(
+            "RouteConfiguration.virtual_hosts[0].routes[0].match.headers[0].name:"
+                + " value must match pattern ^[^\\x00\\n\\r]*$ (got \"bad\\nname\")");
   }
 
   @Test
@@ -248,7 +257,7 @@ final class EnvoyConstraintsTest {
     Message valid = listener(Any.pack(hcm("ingress_http").build()));
     List<String> expected = constraints.violations(invalid);
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-      List<Future<Boolean>> results = new java.util.ArrayList<>();
+      List<Future<Boolean>> results = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         Message message = i % 2 == 0 ? invalid : valid;
         results.add(
@@ -266,8 +275,8 @@ final class EnvoyConstraintsTest {
   @Test
   void eightyThousandRoutes() {
     int routeCount = 80_000;
-    List<Route> simple = new java.util.ArrayList<>(routeCount);
-    List<Route> withPerFilterConfig = new java.util.ArrayList<>(routeCount);
+    List<Route> simple = new ArrayList<>(routeCount);
+    List<Route> withPerFilterConfig = new ArrayList<>(routeCount);
     Any perRoute = Any.pack(LocalRateLimit.newBuilder().setStatPrefix("route_rl").build());
     for (int i = 0; i < routeCount; i++) {
       simple.add(route(i).build());
@@ -283,6 +292,23 @@ final class EnvoyConstraintsTest {
         "EnvoyConstraints: %,d simple routes validated in %d ms; with a typed_per_filter_config Any each: %d ms"
             + " (best of 5, warm)%n",
         routeCount, simpleMs, anyMs);
+    List<Route> withOneBroken = new ArrayList<>(simple);
+    withOneBroken.set(routeCount - 1, route(routeCount - 1).setMatch(RouteMatch.getDefaultInstance()).build());
+    RouteConfiguration brokenConfig = routeConfiguration(withOneBroken);
+    long brokenBest = Long.MAX_VALUE;
+    List<String> brokenViolations = List.of();
+    for (int run = 0; run < 5; run++) {
+      long start = System.nanoTime();
+      brokenViolations = constraints.violations(brokenConfig);
+      brokenBest = Math.min(brokenBest, System.nanoTime() - start);
+    }
+    System.out.printf(
+        "EnvoyConstraints: %,d simple routes, the last one broken (fast pass, then the path-tracking walk): %d ms%n",
+        routeCount, brokenBest / 1_000_000);
+    assertThat(brokenViolations)
+        .containsExactly(
+            "RouteConfiguration.virtual_hosts[0].routes[79999].match.path_specifier: value is required");
+
     long coldStart = System.nanoTime();
     List<String> cold = new EnvoyConstraints().violations(simpleConfig);
     System.out.printf(

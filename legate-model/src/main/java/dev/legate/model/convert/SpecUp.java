@@ -309,32 +309,34 @@ final class SpecUp {
         rename(spec, "v3StatsName", "stats_name", path, problems);
         JsonNode tagHeaders = spec.get("tag_headers");
         String tagPath = Trees.child(path, "tag_headers");
-        if (tagHeaders instanceof ArrayNode headers) {
-            if (Trees.absent(spec.get("v3CustomTags"))) {
-                ArrayNode customTags = Trees.NODES.arrayNode();
-                for (JsonNode header : headers) {
-                    if (header.isTextual()) {
-                        ObjectNode tag = customTags.addObject();
-                        tag.put("tag", header.textValue());
-                        tag.putObject("request_header").put("name", header.textValue());
-                    }
+        if (tagHeaders instanceof ArrayNode headers && Trees.absent(spec.get("v3CustomTags"))) {
+            // Emissary: tag_headers alone become custom_tags (v3alpha1's deprecated tag_headers stays unset).
+            ArrayNode customTags = Trees.NODES.arrayNode();
+            for (JsonNode header : headers) {
+                if (header.isTextual()) {
+                    ObjectNode tag = customTags.addObject();
+                    tag.put("tag", header.textValue());
+                    tag.putObject("request_header").put("name", header.textValue());
                 }
-                if (spec.remove("custom_tags") != null) {
-                    problems.note(Trees.child(path, "custom_tags"), "not a getambassador.io/v2 field; replaced by "
-                            + "the value converted from " + tagPath);
-                }
-                Trees.replaceInPlace(spec, "tag_headers", "custom_tags", customTags);
-                problems.note(tagPath, "deprecated; became custom_tags with one request_header tag per header "
-                        + "(converting back writes v3CustomTags, not tag_headers)");
-            } else {
+            }
+            spec.remove("v3CustomTags");
+            if (spec.remove("custom_tags") != null) {
+                problems.note(Trees.child(path, "custom_tags"), "not a getambassador.io/v2 field; replaced by "
+                        + "the value converted from " + tagPath);
+            }
+            Trees.replaceInPlace(spec, "tag_headers", "custom_tags", customTags);
+            problems.note(tagPath, "deprecated; became custom_tags with one request_header tag per header "
+                    + "(converting back writes v3CustomTags, not tag_headers)");
+        } else {
+            if (tagHeaders instanceof ArrayNode) {
                 spec.remove("tag_headers");
                 problems.note(tagPath, "deprecated and ignored because v3CustomTags is set; dropped (as Emissary "
                         + "does)");
+            } else if (tagHeaders != null && tagHeaders.isNull()) {
+                spec.remove("tag_headers");
             }
-        } else if (tagHeaders != null && tagHeaders.isNull()) {
-            spec.remove("tag_headers");
+            rename(spec, "v3CustomTags", "custom_tags", path, problems);
         }
-        rename(spec, "v3CustomTags", "custom_tags", path, problems);
         if (spec.get("config") instanceof ObjectNode config) {
             rename(config, "v3PropagationModes", "propagation_modes", Trees.child(path, "config"), problems);
         }

@@ -1,0 +1,34 @@
+package dev.legate.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code legate <subcommand> ...}. */
+@Command(name = "legate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = {
+            "Legate: a Kubernetes-native API gateway control plane for Envoy that reads Emissary-ingress's",
+            "getambassador.io resources unchanged.",
+            ""},
+        subcommands = {CompileCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'legate help <command>' for the options of a command."})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

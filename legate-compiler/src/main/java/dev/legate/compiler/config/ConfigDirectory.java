@@ -1,0 +1,93 @@
+package dev.legate.compiler.config;
+
+import dev.legate.compiler.Diagnostic;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Reads a directory of YAML and JSON files, recursively, into a {@link ResourceSnapshot}. Files are read in path
+ * order so the snapshot does not depend on the file system. Hidden files and directories (names starting with '.',
+ * such as the {@code ..data} links of a mounted ConfigMap) are skipped so that nothing is read twice.
+ */
+public final class ConfigDirectory {
+
+    private ConfigDirectory() {
+    }
+
+    /** The directory itself is missing or unreadable: nothing can be compiled. */
+    public static final class UnreadableDirectoryException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableDirectoryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static ResourceSnapshot read(Path directory) throws UnreadableDirectoryException {
+        if (!Files.isDirectory(directory)) {
+            throw new UnreadableDirectoryException(directory + " is not a directory",
+                    new NotDirectoryException(directory.toString()));
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
+            files = walk.filter(p -> !hidden(directory, p))
+                    .filter(Files::isRegularFile)
+                    .filter(ConfigDirectory::isConfigFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UnreadableDirectoryException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
+        List<RawDocument> documents = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Path file : files) {
+            String origin = directory.relativize(file).toString();
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                diagnostics.add(Diagnostic.error("file:" + origin, origin + ": not UTF-8 text; skipped"));
+                continue;
+            } catch (NoSuchFileException e) {
+                continue;
+            } catch (IOException e) {
+                diagnostics.add(Diagnostic.error("file:" + origin, origin + ": cannot be read (" + e.getMessage()
+                        + "); skipped"));
+                continue;
+            }
+            YamlDocuments.Parsed parsed = YamlDocuments.parse(origin, text);
+            documents.addAll(parsed.documents());
+            diagnostics.addAll(parsed.diagnostics());
+        }
+        return new ResourceSnapshot(documents, diagnostics);
+    }
+
+    private static boolean hidden(Path root, Path path) {
+        for (Path part : root.relativize(path)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isConfigFile(Path path) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+    }
+
+}

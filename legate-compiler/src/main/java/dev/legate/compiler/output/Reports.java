@@ -1,0 +1,119 @@
+package dev.legate.compiler.output;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.legate.compiler.Diagnostic;
+import dev.legate.compiler.ir.Ir;
+import dev.legate.compiler.ir.IrListener;
+import dev.legate.model.Resource;
+import dev.legate.model.SecretSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The JSON and YAML reports of a compile: diagnostics, IR and the normalized input (Secrets redacted). */
+public final class Reports {
+
+    public static final String REDACTED = "<redacted>";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .addModule(new SimpleModule().addSerializer(IrListener.IrBoundRoute.class, new BoundRouteSerializer()))
+            .build();
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build()).setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private Reports() {
+    }
+
+    /** {"Kind/name.namespace": [{"severity": "error", "message": "..."}], ...}, keys sorted. */
+    public static String diagnosticsJson(List<Diagnostic> diagnostics) {
+        Map<String, List<Map<String, String>>> bySource = new TreeMap<>();
+        for (Diagnostic d : diagnostics) {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("severity", d.severity().jsonName());
+            entry.put("message", d.message());
+            bySource.computeIfAbsent(d.source(), k -> new ArrayList<>()).add(entry);
+        }
+        return write(JSON, bySource);
+    }
+
+    /**
+     * The IR. Routes are shown in full once, in their mapping groups; listeners refer to them by their Mapping, match
+     * and variant, which keeps the file proportional to the input rather than to Mappings x Hosts.
+     */
+    public static String irJson(Ir ir) {
+        return write(JSON, ir);
+    }
+
+    /** The accepted resources in v3alpha1, one YAML document each; Secret data replaced by a marker. */
+    public static String snapshotYaml(List<Resource<?>> resources) {
+        StringBuilder out = new StringBuilder();
+        for (Resource<?> r : resources) {
+            ObjectNode doc = YAML.createObjectNode();
+            doc.put("apiVersion", r.apiVersion());
+            doc.put("kind", r.key().kind());
+            ObjectNode metadata = doc.putObject("metadata");
+            metadata.put("name", r.name());
+            metadata.put("namespace", r.namespace());
+            if (!r.metadata().labels().isEmpty()) {
+                metadata.set("labels", YAML.valueToTree(r.metadata().labels()));
+            }
+            if (!r.metadata().annotations().isEmpty()) {
+                metadata.set("annotations", YAML.valueToTree(r.metadata().annotations()));
+            }
+            if (r.spec() instanceof SecretSpec) {
+                doc.put("type", "kubernetes.io/tls");
+                ObjectNode data = doc.putObject("data");
+                data.put("tls.crt", REDACTED);
+                data.put("tls.key", REDACTED);
+            } else {
+                ObjectNode spec = YAML.valueToTree(r.spec());
+                if (!r.ambassadorIds().isEmpty()) {
+                    spec.set("ambassador_id", YAML.valueToTree(r.ambassadorIds()));
+                }
+                doc.set("spec", r.spec() instanceof dev.legate.model.UnsupportedSpec u ? u.raw() : spec);
+            }
+            out.append("---\n").append(write(YAML, doc));
+        }
+        return out.toString();
+    }
+
+    private static String write(ObjectMapper mapper, Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A bound route as a reference: the Mapping it came from, its match, and the variant. */
+    private static final class BoundRouteSerializer extends JsonSerializer<IrListener.IrBoundRoute> {
+        @Override
+        public void serialize(IrListener.IrBoundRoute value, JsonGenerator gen, SerializerProvider serializers)
+                throws IOException {
+            gen.writeStartObject();
+            gen.writeStringField("mapping", value.route().provenance().primary());
+            gen.writeStringField("path", value.route().match().path());
+            gen.writeStringField("xfp", value.xfp().name());
+            gen.writeStringField("action", value.action().name());
+            gen.writeEndObject();
+        }
+    }
+}
