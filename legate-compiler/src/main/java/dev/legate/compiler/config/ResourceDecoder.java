@@ -147,6 +147,12 @@ public final class ResourceDecoder {
             return new Decoded.Rejected(key.toString(), diagnostics);
         }
         ObjectNode hub = tree;
+        if (!version.equals("v3alpha1") && kind.equals("Mapping") && v2WildcardHost(tree)) {
+            diagnostics.add(Diagnostic.error(key, "spec.host: in " + apiVersion + " host is an exact match, so '"
+                    + tree.path("spec").path("host").asText() + "' cannot match anything; use "
+                    + "getambassador.io/v3alpha1 hostname for a glob, or host_regex: true"));
+            return new Decoded.Rejected(key.toString(), diagnostics);
+        }
         if (!version.equals("v3alpha1")) {
             Conversion conversion = ToV3alpha1.convert(tree);
             conversion.notes().forEach(note -> diagnostics.add(Diagnostic.notice(key, apiVersion + ": " + note)));
@@ -236,11 +242,45 @@ public final class ResourceDecoder {
         String certificate = base64Field(data, "tls.crt", key, diagnostics);
         String privateKey = base64Field(data, "tls.key", key, diagnostics);
         String ca = base64Field(data, "ca.crt", key, diagnostics);
+        if (countErrors(diagnostics) == 0) {
+            checkPem(key, certificate, privateKey, ca, diagnostics);
+        }
         if (countErrors(diagnostics) > 0) {
             return new Decoded.Rejected(key.toString(), diagnostics);
         }
         return new Decoded.Accepted(new Resource<>(key, apiVersion, metadata, new SecretSpec(certificate, privateKey,
                 ca), List.of(), document.location()), diagnostics);
+    }
+
+    /**
+     * Envoy refuses a whole listener when one certificate does not parse, so a Secret is checked here: tls.crt (and
+     * ca.crt) must be X.509 certificates in PEM, tls.key a PEM private key.
+     */
+    private static void checkPem(ResourceKey key, String certificate, String privateKey, String ca,
+            List<Diagnostic> diagnostics) {
+        if (!certificate.isEmpty() && !parsesAsCertificates(certificate)) {
+            diagnostics.add(Diagnostic.error(key, "data.tls.crt: not a PEM X.509 certificate"));
+        }
+        if (!ca.isEmpty() && !parsesAsCertificates(ca)) {
+            diagnostics.add(Diagnostic.error(key, "data.ca.crt: not a PEM X.509 certificate"));
+        }
+        if (!privateKey.isEmpty() && !(privateKey.contains("-----BEGIN") && privateKey.contains("PRIVATE KEY-----"))) {
+            diagnostics.add(Diagnostic.error(key, "data.tls.key: not a PEM private key"));
+        }
+        if (certificate.isEmpty() != privateKey.isEmpty()) {
+            diagnostics.add(Diagnostic.error(key, "a TLS Secret needs both tls.crt and tls.key"));
+        }
+    }
+
+    private static boolean parsesAsCertificates(String pem) {
+        try {
+            java.util.Collection<? extends java.security.cert.Certificate> certificates =
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(
+                            new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            return !certificates.isEmpty();
+        } catch (java.security.cert.CertificateException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String base64Field(JsonNode data, String field, ResourceKey key, List<Diagnostic> diagnostics) {
@@ -258,6 +298,14 @@ public final class ResourceDecoder {
             diagnostics.add(Diagnostic.error(key, "data." + field + ": not valid base64 (" + e.getMessage() + ")"));
             return "";
         }
+    }
+
+    /** A v1/v2 Mapping whose exact {@code host} contains '*' (Emissary rejects it: it can never match). */
+    private static boolean v2WildcardHost(ObjectNode tree) {
+        JsonNode spec = tree.path("spec");
+        JsonNode host = spec.path("host");
+        return host.isTextual() && host.asText().contains("*") && !spec.path("host_regex").asBoolean(false)
+                && !spec.has("hostname");
     }
 
     /**

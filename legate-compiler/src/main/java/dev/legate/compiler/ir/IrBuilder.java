@@ -101,6 +101,11 @@ public final class IrBuilder {
             }
         }
         Map<String, Boolean> seen = new LinkedHashMap<>();
+        for (Diagnostic d : diagnostics) {
+            if (d.severity() == Diagnostic.Severity.ERROR) {
+                seen.put(d.source(), true); // already explained by an error
+            }
+        }
         for (Resource<MappingSpec> m : mappings) {
             String key = m.key().toString();
             boolean shadow = Boolean.TRUE.equals(m.spec().shadow());

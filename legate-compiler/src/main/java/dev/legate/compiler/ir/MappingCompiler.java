@@ -298,8 +298,16 @@ final class MappingCompiler {
         if (spec.v2BoolHeaders() != null) {
             spec.v2BoolHeaders().forEach(h -> headers.add(new IrMatcher(h, null, false)));
         }
+        // v2 presence matches come back from conversion both as a ".*" regex (for a lossless round trip) and in
+        // v2BoolHeaders; the presence match is what was meant, and what Envoy should get.
+        java.util.Set<String> presentHeaders = spec.v2BoolHeaders() == null ? java.util.Set.of()
+                : java.util.Set.copyOf(spec.v2BoolHeaders());
         if (spec.regexHeaders() != null) {
-            spec.regexHeaders().forEach((k, v) -> headers.add(new IrMatcher(k, v, true)));
+            spec.regexHeaders().forEach((k, v) -> {
+                if (!presentHeaders.contains(k)) {
+                    headers.add(new IrMatcher(k, v, true));
+                }
+            });
         }
         if (spec.host() != null && !spec.host().isEmpty()) {
             host = spec.host();
@@ -328,8 +336,14 @@ final class MappingCompiler {
         if (spec.v2BoolQueryParameters() != null) {
             spec.v2BoolQueryParameters().forEach(q -> query.add(new IrMatcher(q, null, false)));
         }
+        java.util.Set<String> presentParameters = spec.v2BoolQueryParameters() == null ? java.util.Set.of()
+                : java.util.Set.copyOf(spec.v2BoolQueryParameters());
         if (spec.regexQueryParameters() != null) {
-            spec.regexQueryParameters().forEach((k, v) -> query.add(new IrMatcher(k, v, true)));
+            spec.regexQueryParameters().forEach((k, v) -> {
+                if (!presentParameters.contains(k)) {
+                    query.add(new IrMatcher(k, v, true));
+                }
+            });
         }
         String prefix = Objects.requireNonNull(spec.prefix());
         int precedence = spec.precedence() == null ? 0 : spec.precedence();

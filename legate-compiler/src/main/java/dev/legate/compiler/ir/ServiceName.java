@@ -71,6 +71,10 @@ public record ServiceName(String normalized, @Nullable String scheme, String hos
         if (host.isEmpty()) {
             throw new MalformedServiceException("no hostname in '" + service + "'");
         }
+        if (host.length() > 253) {
+            throw new MalformedServiceException("hostname of " + host.length() + " characters is longer than DNS "
+                    + "allows (253)");
+        }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
             if (!(Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == ':') || c > 127) {

@@ -40,11 +40,16 @@ final class Documents {
             return;
         }
         JsonNode name = metadata.get("name");
+        JsonNode generateName = metadata.get("generateName");
+        boolean generated = generateName != null && generateName.isTextual() && !generateName.textValue().isEmpty();
         if (name == null || name.isNull()) {
-            problems.error("metadata.name", "missing");
+            if (!generated) {
+                // (An object being created with generateName has no name yet.)
+                problems.error("metadata.name", "missing");
+            }
         } else if (!name.isTextual()) {
             problems.error("metadata.name", "expected a string, got " + Trees.describe(name));
-        } else if (name.textValue().isEmpty()) {
+        } else if (name.textValue().isEmpty() && !generated) {
             problems.error("metadata.name", "must not be empty");
         }
         for (String field : List.of("namespace", "generateName")) {

@@ -3,6 +3,7 @@ package dev.legate.model.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -108,9 +109,10 @@ final class SpecDown {
         JsonNode hostNode = spec.get("host");
         JsonNode regexNode = spec.get("host_regex");
         boolean bad = false;
-        for (Map.Entry<String, JsonNode> f : Map.of("hostname", nn(hostnameNode), "host", nn(hostNode)).entrySet()) {
-            if (!f.getValue().isTextual() && !f.getValue().isNull()) {
-                problems.error(Trees.child(path, f.getKey()), "expected a string, got " + Trees.describe(f.getValue()));
+        for (String field : List.of("hostname", "host")) {
+            JsonNode value = spec.get(field);
+            if (value != null && !value.isTextual() && !value.isNull()) {
+                problems.error(Trees.child(path, field), "expected a string, got " + Trees.describe(value));
                 bad = true;
             }
         }
@@ -154,10 +156,6 @@ final class SpecDown {
         } else {
             Trees.replaceInPlace(spec, "hostname", "host", Trees.NODES.textNode(v2Host));
         }
-    }
-
-    private static JsonNode nn(JsonNode node) {
-        return node == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : node;
     }
 
     /** Names in v2BoolHeaders / v2BoolQueryParameters go back to {@code name: true}. */

@@ -102,7 +102,7 @@ final class TlsOrigination {
         if (tcp) {
             explicitScheme = null;
         }
-        JsonNode previous = spec.remove(EXPLICIT);
+        // (A v2ExplicitTLS in the v2 input was already dropped as bookkeeping.)
         if (explicitTls.isEmpty() && explicitScheme == null) {
             return;
         }
@@ -112,9 +112,6 @@ final class TlsOrigination {
         }
         if (explicitScheme != null) {
             explicit.put("serviceScheme", explicitScheme);
-        }
-        if (previous != null) {
-            problems.note(Trees.child(path, EXPLICIT), "the v2 document's own value was replaced by the computed one");
         }
         spec.set(EXPLICIT, explicit);
     }

@@ -83,7 +83,7 @@ public final class ToV3alpha1 {
         if (spec == null) {
             if (!doc.has("spec") || doc.get("spec").isNull()) {
                 if (!required.isEmpty()) {
-                    problems.error("spec", (doc.has("spec") ? "null" : "missing") + "; a " + kind + " needs "
+                    problems.error("spec", (doc.has("spec") ? "null" : "missing") + "; " + article(kind) + " needs "
                             + String.join(" and ", required.stream().map(f -> "spec." + f).toList()));
                 }
             }
@@ -91,10 +91,14 @@ public final class ToV3alpha1 {
         }
         for (String field : required) {
             if (Trees.absent(spec.get(field))) {
-                problems.error("spec." + field, "missing; a " + kind + " needs it");
+                problems.error("spec." + field, "missing; " + article(kind) + " needs it");
             }
         }
         Shape.check(spec, V2Shapes.BY_KIND.get(kind), "spec", problems);
         SpecUp.convert(kind, spec, "spec", problems);
+    }
+
+    private static String article(String kind) {
+        return ("AEIOU".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind;
     }
 }

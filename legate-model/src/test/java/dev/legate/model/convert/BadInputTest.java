@@ -87,7 +87,7 @@ final class BadInputTest {
         "{apiVersion: getambassador.io/v2, kind: Module, metadata: {name: m}, spec: just-a-string}"
                 + "| spec: expected an object, got a string",
         "{apiVersion: getambassador.io/v2, kind: AuthService, metadata: {name: m}, spec: {proto: http}}"
-                + "| spec.auth_service: missing; a AuthService needs it",
+                + "| spec.auth_service: missing; an AuthService needs it",
     })
     void structuralProblems(String yaml, String expectedError) {
         Conversion c = convertSafely(Fixtures.yaml(yaml));

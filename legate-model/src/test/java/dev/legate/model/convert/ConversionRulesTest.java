@@ -379,4 +379,15 @@ final class ConversionRulesTest {
         assertThat(c.errors()).isEmpty();
         assertThat(c.converted().get("spec").isNull()).isTrue();
     }
+
+    @Test
+    void generateNameStandsInForAMissingName() {
+        Conversion c = ToV3alpha1.convert(Fixtures.yaml("""
+                apiVersion: getambassador.io/v2
+                kind: Module
+                metadata: {generateName: ambassador-}
+                spec: {config: {}}
+                """));
+        assertThat(c.errors()).isEmpty();
+    }
 }

@@ -1,0 +1,83 @@
+package dev.legate.compiler;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.legate.compiler.config.RawDocument;
+import dev.legate.compiler.config.ResourceSnapshot;
+import dev.legate.compiler.config.YamlDocuments;
+import dev.legate.compiler.envoy.EnvoyConfig;
+import dev.legate.compiler.output.EnvoyJson;
+import dev.legate.compiler.output.EnvoyTypes;
+import dev.legate.compiler.output.Reports;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Loading fixtures and rendering compile results for comparison. */
+final class Fixtures {
+
+    static final Path GOLDEN = Path.of("src/test/resources/golden");
+    static final boolean UPDATE = Boolean.getBoolean("golden.update");
+    static final Compiler COMPILER = new Compiler(CompileOptions.DEFAULTS);
+
+    private Fixtures() {
+    }
+
+    static String read(Path path) {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fixture's documents, after the shared test Secrets. */
+    static ResourceSnapshot snapshot(Path fixture) {
+        List<RawDocument> documents = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Path file : List.of(GOLDEN.resolve("_secrets.yaml"), fixture)) {
+            YamlDocuments.Parsed parsed = YamlDocuments.parse(file.getFileName().toString(), read(file));
+            documents.addAll(parsed.documents());
+            diagnostics.addAll(parsed.diagnostics());
+        }
+        return new ResourceSnapshot(documents, diagnostics);
+    }
+
+    static ResourceSnapshot parse(String origin, String yaml) {
+        YamlDocuments.Parsed parsed = YamlDocuments.parse(origin, yaml);
+        return new ResourceSnapshot(parsed.documents(), parsed.diagnostics());
+    }
+
+    /** The bootstrap as pretty JSON, certificate material replaced so goldens stay readable. */
+    static String envoyJson(EnvoyConfig config) {
+        List<Secret> redacted = config.secrets().stream().map(Fixtures::redact).toList();
+        EnvoyConfig shown = new EnvoyConfig(config.listeners(), config.clusters(), redacted);
+        try {
+            return JsonFormat.printer().usingTypeRegistry(EnvoyTypes.REGISTRY).preservingProtoFieldNames()
+                    .print(EnvoyJson.bootstrap(shown)) + "\n";
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String diagnosticsJson(List<Diagnostic> diagnostics) {
+        return Reports.diagnosticsJson(diagnostics) + "\n";
+    }
+
+    private static Secret redact(Secret secret) {
+        Secret.Builder b = secret.toBuilder();
+        DataSource marker = DataSource.newBuilder().setInlineString("<test certificate>").build();
+        if (b.hasTlsCertificate()) {
+            b.getTlsCertificateBuilder().setCertificateChain(marker).setPrivateKey(marker);
+        }
+        if (b.hasValidationContext()) {
+            b.getValidationContextBuilder().setTrustedCa(marker);
+        }
+        return b.build();
+    }
+}
