@@ -81,7 +81,20 @@ final class CompileCommand implements Callable<Integer> {
             return 1;
         }
         long read = System.nanoTime();
-        CompileResult result = new Compiler(options).compile(snapshot);
+        CompileResult result;
+        try {
+            result = new Compiler(options).compile(snapshot);
+        } catch (RuntimeException e) {
+            // A bug in Legate, not in the input: say so plainly, with what is needed to report it.
+            err.println("legate compile: internal error while compiling " + configDir + ": " + e);
+            for (StackTraceElement frame : e.getStackTrace()) {
+                if (frame.getClassName().startsWith("dev.legate")) {
+                    err.println("    at " + frame);
+                }
+            }
+            err.println("Please report this with the input that caused it.");
+            return 1;
+        }
         long compiled = System.nanoTime();
         try {
             Files.createDirectories(outputDir);

@@ -109,12 +109,14 @@ public final class ConfigGenerator {
         final String namespace;
         final Map<String, String> labels;
         final Map<String, Object> match;
+        final Kind kind;
         int canaries;
         int weightUsed;
         boolean shadowed;
 
-        Base(String name, String namespace, Map<String, String> labels, Map<String, Object> match) {
+        Base(String name, String namespace, Map<String, String> labels, Map<String, Object> match, Kind kind) {
             this.name = name;
+            this.kind = kind;
             this.namespace = namespace;
             this.labels = labels;
             this.match = match;
@@ -579,7 +581,7 @@ public final class ConfigGenerator {
 
         String name = uniqueName(namespace, svc.name() + "-" + resource + "-v" + version);
         mappingObject(name, namespace, labels, spec);
-        bases.add(new Base(name, namespace, labels, match));
+        bases.add(new Base(name, namespace, labels, match, svc.kind()));
     }
 
     /** Options that any Mapping of a group may set on its own. */
@@ -675,8 +677,7 @@ public final class ConfigGenerator {
 
     /** Another Mapping with the same match and a different service: a weighted canary of {@code base}. */
     private void canary(Base base) {
-        List<Service> candidates = servicesByNamespace.get(base.namespace);
-        Service svc = candidates.isEmpty() ? pickService() : candidates.get(rng.nextInt(candidates.size()));
+        Service svc = sameKind(base);
         int weight = pick(new Integer[] {5, 10, 15, 20});
         base.canaries++;
         base.weightUsed += weight;
@@ -691,12 +692,25 @@ public final class ConfigGenerator {
         count("canary");
     }
 
+    /** Another Service of the same kind as the base's (the next version of the backend), nearby if possible. */
+    private Service sameKind(Base base) {
+        List<Service> candidates = servicesByNamespace.get(base.namespace).stream()
+                .filter(s -> s.kind() == base.kind).toList();
+        if (candidates.isEmpty()) {
+            candidates = services.stream().filter(s -> s.kind() == base.kind).toList();
+        }
+        return candidates.get(rng.nextInt(candidates.size()));
+    }
+
     /** A shadow of {@code base}: Envoy mirrors a share of its traffic to another service. */
     private void shadow(Base base) {
         base.shadowed = true;
-        Service svc = pickService();
+        Service svc = sameKind(base);
         Map<String, Object> spec = new LinkedHashMap<>(base.match);
         spec.put("service", serviceRef(svc, svc.namespace().equals(base.namespace)));
+        if (svc.kind() == Kind.GRPC) {
+            spec.put("grpc", true);
+        }
         spec.put("shadow", true);
         if (chance(0.5)) {
             spec.put("weight", 10);

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 final class Yaml {
 
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/][A-Za-z0-9_./@-]*");
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/][A-Za-z0-9_./@:-]*[A-Za-z0-9_./@-]|[A-Za-z_/]");
     private static final Set<String> RESERVED = Set.of("true", "false", "yes", "no", "on", "off", "null", "y", "n",
             "~");
 

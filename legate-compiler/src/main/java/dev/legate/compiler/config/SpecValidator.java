@@ -32,6 +32,8 @@ final class SpecValidator {
     private static final Set<String> DNS_TYPES = Set.of("strict_dns", "logical_dns");
     private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
     private static final Set<String> UNDERSCORE_ACTIONS = Set.of("ALLOW", "REJECT_REQUEST", "DROP_HEADER");
+    private static final Set<String> CLIENT_CERT_DETAILS = Set.of("SANITIZE", "FORWARD_ONLY", "APPEND_FORWARD",
+            "SANITIZE_SET", "ALWAYS_FORWARD_ONLY");
 
     private SpecValidator() {
     }
@@ -269,6 +271,32 @@ final class SpecValidator {
             check.error("spec.config.headers_with_underscores_action: '" + c.headersWithUnderscoresAction()
                     + "' is not one of ALLOW, REJECT_REQUEST, DROP_HEADER");
         }
+        if (c.forwardClientCertDetails() != null && !CLIENT_CERT_DETAILS.contains(c.forwardClientCertDetails())) {
+            check.error("spec.config.forward_client_cert_details: '" + c.forwardClientCertDetails()
+                    + "' is not one of " + String.join(", ", new java.util.TreeSet<>(CLIENT_CERT_DETAILS)));
+        }
+        if (c.envoyLogType() != null && !c.envoyLogType().equalsIgnoreCase("text")) {
+            check.warning("spec.config.envoy_log_type: " + c.envoyLogType() + " access logs are not compiled yet; "
+                    + "the text format is used");
+        }
+        if (c.envoyLogFormat() != null && !c.envoyLogFormat().isTextual()) {
+            check.warning("spec.config.envoy_log_format: a JSON format is not compiled yet; the default text format "
+                    + "is used");
+        }
+        notCompiledYet(check, "gzip", c.gzip());
+        notCompiledYet(check, "buffer", c.buffer());
+        notCompiledYet(check, "lua_scripts", c.luaScripts());
+        notCompiledYet(check, "enable_grpc_web", c.enableGrpcWeb());
+        notCompiledYet(check, "enable_grpc_http11_bridge", c.enableGrpcHttp11Bridge());
+        notCompiledYet(check, "grpc_stats", c.grpcStats());
+        notCompiledYet(check, "ip_allow", c.ipAllow());
+        notCompiledYet(check, "ip_deny", c.ipDeny());
+        notCompiledYet(check, "runtime_flags", c.runtimeFlags());
+        notCompiledYet(check, "keepalive", c.keepalive());
+        notCompiledYet(check, "use_proxy_proto", c.useProxyProto());
+        notCompiledYet(check, "set_current_client_cert_details", c.setCurrentClientCertDetails());
+        notCompiledYet(check, "header_case_overrides", c.headerCaseOverrides());
+        notCompiledYet(check, "statsd", c.statsd());
         if (c.regexMaxSize() != null && c.regexMaxSize() < 1) {
             check.error("spec.config.regex_max_size: must be positive");
         }
@@ -284,6 +312,13 @@ final class SpecValidator {
         circuitBreakers(check, "spec.config.circuit_breakers", c.circuitBreakers());
         if (c.errorResponseOverrides() != null) {
             check.warning("spec.config.error_response_overrides: not supported in Emissary 4, ignored");
+        }
+    }
+
+    private static void notCompiledYet(Checker check, String key, @org.jspecify.annotations.Nullable Object value) {
+        if (value != null) {
+            check.warning("spec.config." + key + ": accepted but not compiled by this version of Legate; it has no "
+                    + "effect yet");
         }
     }
 
