@@ -374,12 +374,6 @@ final class MappingCompiler {
         if (precedence != 0) {
             id.append(precedence);
         }
-        if (Boolean.TRUE.equals(spec.prefixExact())) {
-            id.append("\u0000exact");
-        }
-        if (Boolean.TRUE.equals(spec.prefixRegex())) {
-            id.append("\u0000regex");
-        }
         String rewrite = spec.rewrite() == null ? "/" : spec.rewrite();
         if (spec.regexRewrite() != null) {
             if (!rewrite.isEmpty() && !rewrite.equals("/")) {
