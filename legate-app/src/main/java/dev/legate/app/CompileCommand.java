@@ -98,11 +98,13 @@ final class CompileCommand implements Callable<Integer> {
         long compiled = System.nanoTime();
         try {
             Files.createDirectories(outputDir);
-            writeAtomically(outputDir.resolve("envoy.json"), w -> EnvoyJson.write(EnvoyJson.bootstrap(result.envoy()), w));
-            writeAtomically(outputDir.resolve("ir.json"), w -> w.write(Reports.irJson(result.ir())));
-            writeAtomically(outputDir.resolve("diagnostics.json"),
-                    w -> w.write(Reports.diagnosticsJson(result.diagnostics())));
-            writeAtomically(outputDir.resolve("snapshot.yaml"), w -> w.write(Reports.snapshotYaml(result.resources())));
+            writeAll(List.of(
+                    new Output(outputDir.resolve("envoy.json"), w -> EnvoyJson.writeBootstrap(result.envoy(), w)),
+                    new Output(outputDir.resolve("ir.json"), w -> Reports.writeIrJson(result.ir(), w)),
+                    new Output(outputDir.resolve("snapshot.yaml"),
+                            w -> w.write(Reports.snapshotYaml(result.resources()))),
+                    new Output(outputDir.resolve("diagnostics.json"),
+                            w -> w.write(Reports.diagnosticsJson(result.diagnostics())))));
         } catch (IOException e) {
             err.println("legate compile: cannot write to " + outputDir + ": " + e.getMessage());
             return 1;
@@ -129,29 +131,12 @@ final class CompileCommand implements Callable<Integer> {
             err.println("error: " + d.source() + ": " + d.message());
         }
         if (!quiet) {
-            int routes = result.envoy().listeners().stream().mapToInt(CompileCommand::routeCount).sum();
+            int routes = result.envoy().routeConfigurations().stream()
+                    .mapToInt(rc -> rc.getVirtualHostsList().stream().mapToInt(v -> v.getRoutesCount()).sum()).sum();
             out.printf("%d resources accepted; %d listeners, %d clusters, %d routes; %d errors, %d warnings%n",
                     result.resources().size(), result.envoy().listeners().size(), result.envoy().clusters().size(),
                     routes, errors.size(), warnings);
         }
-    }
-
-    private static int routeCount(io.envoyproxy.envoy.config.listener.v3.Listener listener) {
-        int n = 0;
-        for (var chain : listener.getFilterChainsList()) {
-            for (var filter : chain.getFiltersList()) {
-                try {
-                    var hcm = filter.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.network
-                            .http_connection_manager.v3.HttpConnectionManager.class);
-                    for (var vhost : hcm.getRouteConfig().getVirtualHostsList()) {
-                        n += vhost.getRoutesCount();
-                    }
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    // not an HTTP connection manager
-                }
-            }
-        }
-        return n;
     }
 
     private static long ms(long nanos) {
@@ -162,6 +147,40 @@ final class CompileCommand implements Callable<Integer> {
     @FunctionalInterface
     private interface Content {
         void writeTo(Writer writer) throws IOException;
+    }
+
+    /** One output file and how to produce it. */
+    private record Output(Path target, Content content) {
+    }
+
+    /** Writes the files concurrently (they are independent); the first failure is reported. */
+    private static void writeAll(List<Output> outputs) throws IOException {
+        try (var executor = java.util.concurrent.Executors.newFixedThreadPool(Math.min(outputs.size(),
+                Runtime.getRuntime().availableProcessors()))) {
+            List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
+            for (Output output : outputs) {
+                pending.add(executor.submit(() -> {
+                    writeAtomically(output.target(), output.content());
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : pending) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                        throw io.getCause();
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing " + outputs, e);
+                }
+            }
+        }
     }
 
     /** Writes to a temporary file beside the target, then renames it into place: readers never see half a file. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.config.DecodeSettings;
 import dev.legate.compiler.config.Decoded;
-import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceDecoder;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.envoy.EnvoyTranslator;
@@ -55,8 +54,9 @@ public final class Compiler {
         requireNonNull(snapshot, "snapshot");
         List<Diagnostic> diagnostics = new ArrayList<>(snapshot.loadDiagnostics());
         Map<ResourceKey, Resource<?>> accepted = new TreeMap<>();
-        for (RawDocument document : snapshot.documents()) {
-            Decoded decoded = decoder.decode(document);
+        // Documents are independent: decode them in parallel, then take the results in snapshot order.
+        List<Decoded> decodedDocuments = snapshot.documents().parallelStream().map(decoder::decode).toList();
+        for (Decoded decoded : decodedDocuments) {
             diagnostics.addAll(decoded.diagnostics());
             if (decoded instanceof Decoded.Accepted a) {
                 Resource<?> previous = accepted.putIfAbsent(a.resource().key(), a.resource());

@@ -162,7 +162,7 @@ final class BadInputTest {
             assertThat(d.source()).isEqualTo("Mapping/bad-header.default");
             assertThat(d.message()).contains("Envoy's constraints");
         });
-        String routes = result.envoy().listeners().get(0).toString();
+        String routes = result.envoy().routeConfigurations().toString();
         assertThat(routes).contains("/good/").doesNotContain("/bh/");
     }
 

@@ -1,12 +1,12 @@
 package dev.legate.compiler;
 
-import com.google.protobuf.util.JsonFormat;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
 import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.config.YamlDocuments;
 import dev.legate.compiler.envoy.EnvoyConfig;
 import dev.legate.compiler.output.EnvoyJson;
-import dev.legate.compiler.output.EnvoyTypes;
 import dev.legate.compiler.output.Reports;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
@@ -53,15 +53,19 @@ final class Fixtures {
         return new ResourceSnapshot(parsed.documents(), parsed.diagnostics());
     }
 
-    /** The bootstrap as pretty JSON, certificate material replaced so goldens stay readable. */
+    /** The bootstrap as pretty JSON, routes inlined, certificate material replaced so goldens stay readable. */
     static String envoyJson(EnvoyConfig config) {
         List<Secret> redacted = config.secrets().stream().map(Fixtures::redact).toList();
-        EnvoyConfig shown = new EnvoyConfig(config.listeners(), config.clusters(), redacted);
+        EnvoyConfig shown = new EnvoyConfig(config.listeners(), config.routeConfigurations(), config.clusters(),
+                redacted);
+        StringWriter compact = new StringWriter();
+        EnvoyJson.writeBootstrap(shown, compact);
         try {
-            return JsonFormat.printer().usingTypeRegistry(EnvoyTypes.REGISTRY).preservingProtoFieldNames()
-                    .print(EnvoyJson.bootstrap(shown)) + "\n";
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
+            ObjectMapper mapper = new ObjectMapper();
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(compact.toString()))
+                    + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

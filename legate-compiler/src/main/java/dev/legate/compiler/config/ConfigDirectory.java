@@ -49,31 +49,37 @@ public final class ConfigDirectory {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new UnreadableDirectoryException("cannot list " + directory + ": " + e.getMessage(), e);
         }
+        // Files are parsed in parallel, then gathered in path order: the snapshot does not depend on timing.
+        List<YamlDocuments.Parsed> parsed = files.parallelStream().map(file -> parseFile(directory, file)).toList();
         List<RawDocument> documents = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
-        for (Path file : files) {
-            String origin = directory.relativize(file).toString();
-            String text;
-            try {
-                text = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                diagnostics.add(Diagnostic.error("file:" + origin, origin + ": not UTF-8 text; skipped"));
-                continue;
-            } catch (NoSuchFileException e) {
-                continue;
-            } catch (IOException e) {
-                diagnostics.add(Diagnostic.error("file:" + origin, origin + ": cannot be read (" + e.getMessage()
-                        + "); skipped"));
-                continue;
-            }
-            YamlDocuments.Parsed parsed = YamlDocuments.parse(origin, text);
-            documents.addAll(parsed.documents());
-            diagnostics.addAll(parsed.diagnostics());
+        for (YamlDocuments.Parsed p : parsed) {
+            documents.addAll(p.documents());
+            diagnostics.addAll(p.diagnostics());
         }
         return new ResourceSnapshot(documents, diagnostics);
+    }
+
+    private static YamlDocuments.Parsed parseFile(Path directory, Path file) {
+        String origin = directory.relativize(file).toString();
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return failed(origin, origin + ": not UTF-8 text; skipped");
+        } catch (NoSuchFileException e) {
+            return new YamlDocuments.Parsed(List.of(), List.of());
+        } catch (IOException e) {
+            return failed(origin, origin + ": cannot be read (" + e.getMessage() + "); skipped");
+        }
+        return YamlDocuments.parse(origin, text);
+    }
+
+    private static YamlDocuments.Parsed failed(String origin, String message) {
+        return new YamlDocuments.Parsed(List.of(), List.of(Diagnostic.error("file:" + origin, message)));
     }
 
     private static boolean hidden(Path root, Path path) {

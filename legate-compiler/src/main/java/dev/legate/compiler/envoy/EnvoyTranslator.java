@@ -13,6 +13,9 @@ import dev.legate.model.SecretSpec;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import org.jspecify.annotations.Nullable;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,6 +46,31 @@ public final class EnvoyTranslator {
         }
     }
 
+    /** The Envoy route for a bound route, or null when it (or the cluster it needs) was left out. */
+    private @Nullable Route route(IrListener.IrBoundRoute bound, RouteTranslator routeTranslator,
+            Set<String> validClusters, Map<Route, Boolean> checked, List<Diagnostic> diagnostics) {
+        if (bound.route().action() instanceof IrRouteAction.Forward f && bound.action() == IrListener.Variant.ROUTE
+                && (!validClusters.contains(f.cluster())
+                || (f.mirror() != null && !validClusters.contains(f.mirror().cluster())))) {
+            return null;
+        }
+        Route route = routeTranslator.translate(bound);
+        if (route == null) {
+            return null;
+        }
+        Boolean ok = checked.get(route);
+        if (ok == null) {
+            List<String> violations = constraints.violations(route);
+            ok = violations.isEmpty();
+            checked.put(route, ok);
+            if (!ok) {
+                diagnostics.add(Diagnostic.error(bound.route().provenance().primary(), "route breaks Envoy's "
+                        + "constraints and is left out: " + String.join("; ", violations)));
+            }
+        }
+        return ok ? route : null;
+    }
+
     public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, IrTlsContext> contexts = new LinkedHashMap<>();
@@ -68,36 +96,25 @@ public final class EnvoyTranslator {
         Map<Route, Boolean> checked = new IdentityHashMap<>();
         ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
         List<Listener> listeners = new ArrayList<>();
+        List<RouteConfiguration> routeConfigurations = new ArrayList<>();
         for (IrListener l : ir.listeners()) {
-            Listener skeleton = listenerTranslator.translate(l, bound -> null);
-            List<String> violations = constraints.violations(skeleton);
+            List<RouteConfiguration> own = new ArrayList<>();
+            Listener listener = listenerTranslator.translate(l, bound -> route(bound, routeTranslator,
+                    validClusters, checked, diagnostics), own);
+            List<String> violations = new ArrayList<>(constraints.violations(listener));
+            for (RouteConfiguration rc : own) {
+                // Routes were checked one by one; check the rest of each route configuration without them.
+                RouteConfiguration.Builder shell = rc.toBuilder();
+                shell.getVirtualHostsBuilderList().forEach(VirtualHost.Builder::clearRoutes);
+                violations.addAll(constraints.violations(shell.build()));
+            }
             if (!violations.isEmpty()) {
                 diagnostics.add(Diagnostic.error(l.provenance().primary(), "listener " + l.name()
                         + " breaks Envoy's constraints and is left out: " + String.join("; ", violations)));
                 continue;
             }
-            listeners.add(listenerTranslator.translate(l, bound -> {
-                if (bound.route().action() instanceof IrRouteAction.Forward f && bound.action()
-                        == IrListener.Variant.ROUTE && (!validClusters.contains(f.cluster())
-                        || (f.mirror() != null && !validClusters.contains(f.mirror().cluster())))) {
-                    return null;
-                }
-                Route route = routeTranslator.translate(bound);
-                if (route == null) {
-                    return null;
-                }
-                Boolean ok = checked.get(route);
-                if (ok == null) {
-                    List<String> routeViolations = constraints.violations(route);
-                    ok = routeViolations.isEmpty();
-                    checked.put(route, ok);
-                    if (!ok) {
-                        diagnostics.add(Diagnostic.error(bound.route().provenance().primary(), "route breaks "
-                                + "Envoy's constraints and is left out: " + String.join("; ", routeViolations)));
-                    }
-                }
-                return ok ? route : null;
-            }));
+            listeners.add(listener);
+            routeConfigurations.addAll(own);
         }
         listeners.add(listenerTranslator.readyListener());
 
@@ -111,6 +128,6 @@ public final class EnvoyTranslator {
                         + "constraints: " + String.join("; ", violations)));
             }
         }
-        return new Translation(new EnvoyConfig(listeners, clusters, secrets), diagnostics);
+        return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets), diagnostics);
     }
 }

@@ -30,6 +30,10 @@ import io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyPr
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -54,8 +58,13 @@ final class ListenerTranslator {
         this.httpFilters = HttpFilters.build(ir);
     }
 
-    /** A chain's routes, translated; {@code routesFor} returns null for a route that was left out. */
-    Listener translate(IrListener l, Function<IrListener.IrBoundRoute, Route> routesFor) {
+    /**
+     * The listener, with each HTTP connection manager referring to its routes by name, and (when
+     * {@code routeConfigurations} is not null) the route configurations added to it. {@code routesFor} returns null
+     * for a route that was left out.
+     */
+    Listener translate(IrListener l, Function<IrListener.IrBoundRoute, Route> routesFor,
+            java.util.@org.jspecify.annotations.Nullable List<RouteConfiguration> routeConfigurations) {
         Listener.Builder listener = Listener.newBuilder()
                 .setName(l.name())
                 .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
@@ -81,19 +90,29 @@ final class ListenerTranslator {
                         .setTypedConfig(Protos.pack(tls.downstream(chain.tls()))));
             }
             fc.setFilterChainMatch(match);
-            RouteConfiguration.Builder routes = RouteConfiguration.newBuilder().setName(l.name() + "-" + chain.name());
-            for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
-                VirtualHost.Builder vh = VirtualHost.newBuilder().setName(vhost.name()).addDomains(vhost.domain());
-                for (IrListener.IrBoundRoute bound : vhost.routes()) {
-                    Route route = routesFor.apply(bound);
-                    if (route != null) {
-                        vh.addRoutes(route);
+            String routeConfigName = l.name() + "-" + chain.name();
+            if (routeConfigurations != null) {
+                RouteConfiguration.Builder routes = RouteConfiguration.newBuilder().setName(routeConfigName);
+                for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
+                    VirtualHost.Builder vh = VirtualHost.newBuilder().setName(vhost.name())
+                            .addDomains(vhost.domain());
+                    for (IrListener.IrBoundRoute bound : vhost.routes()) {
+                        Route route = routesFor.apply(bound);
+                        if (route != null) {
+                            vh.addRoutes(route);
+                        }
                     }
+                    routes.addVirtualHosts(vh);
                 }
-                routes.addVirtualHosts(vh);
+                routeConfigurations.add(routes.build());
             }
             fc.addFilters(Filter.newBuilder().setName(HCM)
-                    .setTypedConfig(Protos.pack(connectionManager(l).setRouteConfig(routes).build())));
+                    .setTypedConfig(Protos.pack(connectionManager(l).setRds(Rds.newBuilder()
+                            .setRouteConfigName(routeConfigName)
+                            .setConfigSource(ConfigSource.newBuilder()
+                                    .setAds(AggregatedConfigSource.getDefaultInstance())
+                                    .setResourceApiVersion(ApiVersion.V3)))
+                            .build())));
             listener.addFilterChains(fc);
         }
         return listener.build();

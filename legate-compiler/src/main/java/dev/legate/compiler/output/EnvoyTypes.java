@@ -1,25 +1,46 @@
 package dev.legate.compiler.output;
 
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Every message type Legate packs into an {@code Any}, so that JSON printing can spell them out. */
 public final class EnvoyTypes {
 
-    public static final JsonFormat.TypeRegistry REGISTRY = JsonFormat.TypeRegistry.newBuilder()
-            .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                    .getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.http.health_check.v3.HealthCheck.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor())
-            .build();
+    private static final List<Message> PROTOTYPES = List.of(
+            io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                    .getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.health_check.v3.HealthCheck.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance());
+
+    private static final Map<String, Message> BY_NAME = PROTOTYPES.stream()
+            .collect(Collectors.toUnmodifiableMap(m -> m.getDescriptorForType().getFullName(), Function.identity()));
+
+    public static final JsonFormat.TypeRegistry REGISTRY = registry();
 
     private EnvoyTypes() {
+    }
+
+    private static JsonFormat.TypeRegistry registry() {
+        JsonFormat.TypeRegistry.Builder builder = JsonFormat.TypeRegistry.newBuilder();
+        PROTOTYPES.forEach(m -> builder.add(m.getDescriptorForType()));
+        return builder.build();
+    }
+
+    /** The generated default instance of a registered type, by full name. */
+    static @Nullable Message prototype(String fullName) {
+        return BY_NAME.get(fullName);
     }
 }

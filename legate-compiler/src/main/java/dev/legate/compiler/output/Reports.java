@@ -32,6 +32,10 @@ public final class Reports {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+    /** The IR can hold hundreds of thousands of bound routes: compact, with routes as one-line references. */
+    private static final ObjectMapper IR_JSON = JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
             .addModule(new SimpleModule().addSerializer(IrListener.IrBoundRoute.class, new BoundRouteSerializer()))
             .build();
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
@@ -59,7 +63,16 @@ public final class Reports {
      * and variant, which keeps the file proportional to the input rather than to Mappings x Hosts.
      */
     public static String irJson(Ir ir) {
-        return write(JSON, ir);
+        return write(IR_JSON, ir);
+    }
+
+    /** Writes the IR to {@code out} without building it in memory first. */
+    public static void writeIrJson(Ir ir, java.io.Writer out) {
+        try {
+            IR_JSON.writeValue(out, ir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The accepted resources in v3alpha1, one YAML document each; Secret data replaced by a marker. */
@@ -103,17 +116,17 @@ public final class Reports {
         }
     }
 
-    /** A bound route as a reference: the Mapping it came from, its match, and the variant. */
+    /**
+     * A bound route as a reference, {@code "Mapping/name.namespace /prefix HTTPS ROUTE"}: the Mapping it came from, its
+     * path, which x-forwarded-proto it requires, and whether it routes or redirects to HTTPS. The route itself is in
+     * its mapping group.
+     */
     private static final class BoundRouteSerializer extends JsonSerializer<IrListener.IrBoundRoute> {
         @Override
         public void serialize(IrListener.IrBoundRoute value, JsonGenerator gen, SerializerProvider serializers)
                 throws IOException {
-            gen.writeStartObject();
-            gen.writeStringField("mapping", value.route().provenance().primary());
-            gen.writeStringField("path", value.route().match().path());
-            gen.writeStringField("xfp", value.xfp().name());
-            gen.writeStringField("action", value.action().name());
-            gen.writeEndObject();
+            gen.writeString(value.route().provenance().primary() + " " + value.route().match().path() + " "
+                    + value.xfp().name() + " " + value.action().name());
         }
     }
 }
