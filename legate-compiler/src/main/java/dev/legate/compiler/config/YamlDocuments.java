@@ -12,7 +12,6 @@ import dev.legate.compiler.Diagnostic;
 import dev.legate.model.SourceLocation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -21,8 +20,6 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 public final class YamlDocuments {
 
-    /** A line that starts a new YAML document: {@code ---}, optionally followed by a space and more. */
-    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("^---(\\s.*)?$");
     private static final int MAX_DOCUMENT_CODE_POINTS = 16 * 1024 * 1024;
 
     private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder()
@@ -55,24 +52,41 @@ public final class YamlDocuments {
         List<RawDocument> documents = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         String source = "file:" + origin;
-        String[] lines = text.split("\r?\n", -1);
-        StringBuilder current = new StringBuilder();
-        int startLine = 1;
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            if (DOCUMENT_SEPARATOR.matcher(line).matches()) {
-                parseOne(origin, source, current.toString(), startLine, documents, diagnostics);
-                current.setLength(0);
-                // The separator line itself may carry content ("--- {a: b}"): keep it, minus the marker.
-                String rest = line.length() > 3 ? line.substring(4) : "";
-                current.append(rest).append('\n');
-                startLine = i + 1;
-            } else {
-                current.append(line).append('\n');
+        // Scan line starts for "---" separators; documents are substrings, so nothing is copied line by line.
+        int documentStart = 0;
+        int documentLine = 1;
+        int line = 1;
+        int position = 0;
+        int length = text.length();
+        while (position < length) {
+            int end = text.indexOf('\n', position);
+            int lineEnd = end < 0 ? length : end;
+            if (isSeparator(text, position, lineEnd)) {
+                parseOne(origin, source, text.substring(documentStart, position), documentLine, documents,
+                        diagnostics);
+                // The separator line may carry content ("--- {a: b}"): keep it, minus the marker.
+                documentStart = Math.min(position + 4, lineEnd);
+                documentLine = line;
             }
+            position = lineEnd + 1;
+            line++;
         }
-        parseOne(origin, source, current.toString(), startLine, documents, diagnostics);
+        if (documentStart < length) {
+            parseOne(origin, source, text.substring(documentStart), documentLine, documents, diagnostics);
+        }
         return new Parsed(documents, diagnostics);
+    }
+
+    /** "---" alone, or followed by whitespace (and perhaps content). */
+    private static boolean isSeparator(String text, int start, int end) {
+        if (end - start < 3 || !text.startsWith("---", start)) {
+            return false;
+        }
+        if (end - start == 3) {
+            return true;
+        }
+        char next = text.charAt(start + 3);
+        return next == ' ' || next == '\t' || next == '\r';
     }
 
     private static void parseOne(String origin, String source, String text, int startLine,

@@ -63,8 +63,9 @@ final class MappingCompiler {
         @Nullable Normalized shadow;
         @Nullable Normalized redirect;
         IrRouteWeight weight;
-        final Map<Normalized, String> clusterOf = new LinkedHashMap<>();
-        final Map<Normalized, Integer> weights = new LinkedHashMap<>();
+        // Identity maps: a Normalized record's equals/hashCode would walk its whole MappingSpec.
+        final Map<Normalized, String> clusterOf = new java.util.IdentityHashMap<>();
+        final Map<Normalized, Integer> weights = new java.util.IdentityHashMap<>();
         boolean failed;
 
         Group(Normalized first) {

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.legate.compiler.Diagnostic;
 import dev.legate.compiler.ir.Ir;
 import dev.legate.compiler.ir.IrListener;
@@ -38,10 +36,10 @@ public final class Reports {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .addModule(new SimpleModule().addSerializer(IrListener.IrBoundRoute.class, new BoundRouteSerializer()))
             .build();
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build()).setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    /** Builds the snapshot's trees; {@link BlockYaml} writes them. */
+    private static final ObjectMapper TREES = JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
 
     private Reports() {
     }
@@ -79,17 +77,17 @@ public final class Reports {
     public static String snapshotYaml(List<Resource<?>> resources) {
         StringBuilder out = new StringBuilder();
         for (Resource<?> r : resources) {
-            ObjectNode doc = YAML.createObjectNode();
+            ObjectNode doc = TREES.createObjectNode();
             doc.put("apiVersion", r.apiVersion());
             doc.put("kind", r.key().kind());
             ObjectNode metadata = doc.putObject("metadata");
             metadata.put("name", r.name());
             metadata.put("namespace", r.namespace());
             if (!r.metadata().labels().isEmpty()) {
-                metadata.set("labels", YAML.valueToTree(r.metadata().labels()));
+                metadata.set("labels", TREES.valueToTree(r.metadata().labels()));
             }
             if (!r.metadata().annotations().isEmpty()) {
-                metadata.set("annotations", YAML.valueToTree(r.metadata().annotations()));
+                metadata.set("annotations", TREES.valueToTree(r.metadata().annotations()));
             }
             if (r.spec() instanceof SecretSpec) {
                 doc.put("type", "kubernetes.io/tls");
@@ -97,13 +95,14 @@ public final class Reports {
                 data.put("tls.crt", REDACTED);
                 data.put("tls.key", REDACTED);
             } else {
-                ObjectNode spec = YAML.valueToTree(r.spec());
+                ObjectNode spec = TREES.valueToTree(r.spec());
                 if (!r.ambassadorIds().isEmpty()) {
-                    spec.set("ambassador_id", YAML.valueToTree(r.ambassadorIds()));
+                    spec.set("ambassador_id", TREES.valueToTree(r.ambassadorIds()));
                 }
                 doc.set("spec", r.spec() instanceof dev.legate.model.UnsupportedSpec u ? u.raw() : spec);
             }
-            out.append("---\n").append(write(YAML, doc));
+            out.append("---\n");
+            BlockYaml.write(doc, out);
         }
         return out.toString();
     }
