@@ -76,33 +76,7 @@ final class ProtoJsonWriter {
 
     private void writeFields(Message message, Descriptor descriptor, JsonGenerator g) throws IOException {
         for (FieldDescriptor field : plan(descriptor)) {
-            if (field.isRepeated()) {
-                int count = message.getRepeatedFieldCount(field);
-                if (count == 0) {
-                    continue;
-                }
-                g.writeFieldName(field.getName());
-                if (field.isMapField()) {
-                    writeMap(message, field, count, g);
-                } else {
-                    g.writeStartArray();
-                    for (int i = 0; i < count; i++) {
-                        writeValue(field, message.getRepeatedField(field, i), g);
-                    }
-                    g.writeEndArray();
-                }
-            } else if (field.hasPresence()) {
-                if (message.hasField(field)) {
-                    g.writeFieldName(field.getName());
-                    writeValue(field, message.getField(field), g);
-                }
-            } else {
-                Object value = message.getField(field);
-                if (!isDefault(field, value)) {
-                    g.writeFieldName(field.getName());
-                    writeValue(field, value, g);
-                }
-            }
+            writeField(message, field, g);
         }
     }
 
@@ -263,8 +237,8 @@ final class ProtoJsonWriter {
         }
     }
 
+    /** One field: repeated and map fields when not empty, others when set (presence) or not default. */
     private void writeField(Message message, FieldDescriptor field, JsonGenerator g) throws IOException {
-        // One field of the plan, as writeFields would write it.
         if (field.isRepeated()) {
             int count = message.getRepeatedFieldCount(field);
             if (count == 0) {
