@@ -28,16 +28,19 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code legate compile CONFIG_DIR --output OUT_DIR}: compile a directory of YAML into Envoy configuration. */
 @Command(name = "compile",
         mixinStandardHelpOptions = true,
+        header = "Compile a directory of Emissary resources into Envoy configuration.",
         description = {
-            "Compiles every .yaml, .yml and .json file under CONFIG_DIR (recursively, multi-document) into Envoy",
-            "configuration, and writes to OUT_DIR:",
-            "  envoy.json        a complete static Envoy v3 bootstrap (envoy -c envoy.json)",
+            "Reads every .yaml, .yml and .json file under CONFIG_DIR (recursively,",
+            "multi-document) and writes to OUT_DIR:",
+            "  envoy.json        a static Envoy v3 bootstrap: envoy -c envoy.json",
             "  ir.json           Legate's intermediate representation",
             "  diagnostics.json  problems found, keyed Kind/name.namespace",
-            "  snapshot.yaml     the accepted input, converted to getambassador.io/v3alpha1, Secrets redacted",
+            "  snapshot.yaml     the accepted input in getambassador.io/v3alpha1,",
+            "                    Secrets redacted",
             "",
-            "Bad resources are reported and left out; the rest still compiles. Exit status: 0 when CONFIG_DIR was",
-            "read (even with per-resource errors), 1 when it could not be read or the output could not be",
+            "Bad resources are reported and left out; the rest still compiles.",
+            "Exit status: 0 when CONFIG_DIR was read (even with errors in some",
+            "resources), 1 when it could not be read or OUT_DIR could not be",
             "written, 2 for a usage error.",
             ""})
 final class CompileCommand implements Callable<Integer> {

@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 @Command(name = "legate",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
+        header = "Legate: a control plane for Envoy that reads Emissary-ingress's resources.",
         description = {
-            "Legate: a Kubernetes-native API gateway control plane for Envoy that reads Emissary-ingress's",
-            "getambassador.io resources unchanged.",
+            "Legate compiles getambassador.io resources (Mapping, Host, Listener, TLSContext,",
+            "Module, ...) into Envoy v3 configuration, with Emissary's semantics and names.",
             ""},
         subcommands = {CompileCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'legate help <command>' for the options of a command."})
