@@ -8,7 +8,6 @@ import dev.legate.compiler.config.ConfigDirectory;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.output.EnvoyJson;
 import dev.legate.compiler.output.Reports;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -102,7 +101,8 @@ final class CompileCommand implements Callable<Integer> {
         try {
             Files.createDirectories(outputDir);
             writeAll(List.of(
-                    new Output(outputDir.resolve("envoy.json"), w -> EnvoyJson.writeBootstrap(result.envoy(), w)),
+                    new Output(outputDir.resolve("envoy.json"), Content.bytes(stream -> EnvoyJson.writeBootstrap(
+                            result.envoy(), stream))),
                     new Output(outputDir.resolve("ir.json"), w -> Reports.writeIrJson(result.ir(), w)),
                     new Output(outputDir.resolve("snapshot.yaml"),
                             w -> w.write(Reports.snapshotYaml(result.resources()))),
@@ -146,10 +146,37 @@ final class CompileCommand implements Callable<Integer> {
         return nanos / 1_000_000;
     }
 
-    /** Something that writes text to a writer. */
+    /** Something that writes a file's content, as text or as bytes. */
     @FunctionalInterface
     private interface Content {
         void writeTo(Writer writer) throws IOException;
+
+        /** Content written as bytes; {@link #writeTo(java.io.OutputStream)} is used for it. */
+        default void writeTo(java.io.OutputStream out) throws IOException {
+            try (Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                writeTo(w);
+            }
+        }
+
+        static Content bytes(ByteContent content) {
+            return new Content() {
+                @Override
+                public void writeTo(Writer writer) {
+                    throw new UnsupportedOperationException("byte content");
+                }
+
+                @Override
+                public void writeTo(java.io.OutputStream out) throws IOException {
+                    content.writeTo(out);
+                }
+            };
+        }
+    }
+
+    /** Content produced as bytes. */
+    @FunctionalInterface
+    private interface ByteContent {
+        void writeTo(java.io.OutputStream out) throws IOException;
     }
 
     /** One output file and how to produce it. */
@@ -189,8 +216,8 @@ final class CompileCommand implements Callable<Integer> {
     /** Writes to a temporary file beside the target, then renames it into place: readers never see half a file. */
     private static void writeAtomically(Path target, Content content) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            content.writeTo(w);
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            content.writeTo(out);
         }
         try {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -8,19 +8,25 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** Emissary's cluster naming: sanitize, and shorten names over 60 characters deterministically. */
 final class ClusterNames {
 
-    private static final Pattern UNSAFE = Pattern.compile("[^0-9A-Za-z_]");
     static final int MAX_LENGTH = 60;
 
     private ClusterNames() {
     }
 
     static String sanitize(String name) {
-        return UNSAFE.matcher(name).replaceAll("_");
+        char[] chars = name.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            boolean safe = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+            if (!safe) {
+                chars[i] = '_';
+            }
+        }
+        return new String(chars);
     }
 
     /**
@@ -29,7 +35,7 @@ final class ClusterNames {
      * shorten alike (in name order).
      */
     static Map<String, String> envoyNames(Iterable<String> fullNames) {
-        Map<String, String> out = new TreeMap<>();
+        Map<String, String> out = new java.util.HashMap<>();
         Map<String, List<String>> collisions = new TreeMap<>();
         for (String name : new java.util.TreeSet<String>(toList(fullNames))) {
             if (name.length() > MAX_LENGTH) {

@@ -43,7 +43,8 @@ final class ProtoJsonWriter {
 
     private final JsonFormat.TypeRegistry registry;
     private final Map<String, RouteConfiguration> inlineRoutes;
-    private final Map<Route, String> renderedRoutes = new IdentityHashMap<>();
+    /** Each distinct route, rendered once as UTF-8 and copied as bytes wherever it is shared. */
+    private final Map<Route, SerializedString> renderedRoutes = new IdentityHashMap<>();
 
     ProtoJsonWriter(JsonFormat.TypeRegistry registry, Map<String, RouteConfiguration> inlineRoutes) {
         this.registry = registry;
@@ -52,6 +53,13 @@ final class ProtoJsonWriter {
 
     void write(Message message, Writer out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeMessage(message, g);
+        }
+    }
+
+    /** Writes UTF-8 straight to a stream: no char round trip for the tens of megabytes of a large bootstrap. */
+    void write(Message message, java.io.OutputStream out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
             writeMessage(message, g);
         }
     }
@@ -157,13 +165,13 @@ final class ProtoJsonWriter {
 
     /** A route is rendered once, then copied into every virtual host that shares it. */
     private void writeRoute(Route route, JsonGenerator g) throws IOException {
-        String json = renderedRoutes.get(route);
+        SerializedString json = renderedRoutes.get(route);
         if (json == null) {
             StringWriter buffer = new StringWriter(256);
             try (JsonGenerator inner = FACTORY.createGenerator(buffer)) {
                 writeMessage(route, inner);
             }
-            json = buffer.toString();
+            json = new SerializedString(buffer.toString());
             renderedRoutes.put(route, json);
         }
         g.writeRawValue(json);
