@@ -73,7 +73,7 @@ final class TlsTranslator {
                                         material.certificateChain()))
                                 .setPrivateKey(DataSource.newBuilder().setInlineString(material.privateKey())))
                         .build());
-                common.addTlsCertificateSdsSecretConfigs(SdsSecretConfig.newBuilder().setName(ctx.secret()));
+                common.addTlsCertificateSdsSecretConfigs(sds(ctx.secret()));
             }
         }
         if (ctx.caSecret() != null && downstream) {
@@ -85,10 +85,22 @@ final class TlsTranslator {
                         .setValidationContext(CertificateValidationContext.newBuilder()
                                 .setTrustedCa(DataSource.newBuilder().setInlineString(pem)))
                         .build());
-                common.setValidationContextSdsSecretConfig(SdsSecretConfig.newBuilder().setName(name));
+                common.setValidationContextSdsSecretConfig(sds(name));
             }
         }
         return common.build();
+    }
+
+    /**
+     * A secret fetched over ADS by name. (The static bootstrap drops {@code sds_config}: there the secret is in
+     * {@code static_resources.secrets}.)
+     */
+    private static SdsSecretConfig sds(String name) {
+        return SdsSecretConfig.newBuilder().setName(name)
+                .setSdsConfig(io.envoyproxy.envoy.config.core.v3.ConfigSource.newBuilder()
+                        .setAds(io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource.getDefaultInstance())
+                        .setResourceApiVersion(io.envoyproxy.envoy.config.core.v3.ApiVersion.V3))
+                .build();
     }
 
     private static TlsParameters.TlsProtocol version(String version) {

@@ -16,6 +16,7 @@ import com.google.protobuf.util.Timestamps;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -73,6 +74,13 @@ final class ProtoJsonWriter {
     }
 
     private void writeMessage(Message message, JsonGenerator g) throws IOException {
+        if (message instanceof SdsSecretConfig sds) {
+            // In a static bootstrap the secret is in static_resources.secrets: refer to it by name only.
+            g.writeStartObject();
+            g.writeStringField("name", sds.getName());
+            g.writeEndObject();
+            return;
+        }
         Descriptor descriptor = message.getDescriptorForType();
         if (writeWellKnown(message, descriptor, g)) {
             return;

@@ -53,12 +53,21 @@ final class ProtoJsonWriterTest {
             EnvoyJson.writeBootstrap(result.envoy(), fast);
             String reference = JsonFormat.printer().usingTypeRegistry(EnvoyTypes.REGISTRY)
                     .preservingProtoFieldNames().print(inlined(result.envoy()));
-            JsonNode expected = JSON.readTree(reference);
+            JsonNode expected = withoutSdsConfig(JSON.readTree(reference));
             JsonNode actual = JSON.readTree(fast.toString());
             assertThat(actual).as(input.toString()).isEqualTo(expected);
             // Same key order too, not only the same tree.
             assertThat(JSON.writeValueAsString(actual)).isEqualTo(JSON.writeValueAsString(expected));
         }
+    }
+
+    /** The static bootstrap names its secrets without a config source: drop sds_config from the reference. */
+    private static JsonNode withoutSdsConfig(JsonNode node) {
+        if (node.isObject()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("sds_config");
+        }
+        node.forEach(ProtoJsonWriterTest::withoutSdsConfig);
+        return node;
     }
 
     /** The bootstrap with each connection manager's RDS reference replaced by its route configuration. */

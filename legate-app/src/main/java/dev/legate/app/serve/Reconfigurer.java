@@ -1,0 +1,139 @@
+package dev.legate.app.serve;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.legate.compiler.CompileResult;
+import dev.legate.compiler.Compiler;
+import dev.legate.compiler.Diagnostic;
+import dev.legate.compiler.config.ConfigDirectory;
+import dev.legate.compiler.config.ResourceSnapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconfiguration: read the directory, compile, publish, keep a snapshot on disk. A configuration that cannot be
+ * read, compiled or published never replaces the last good one; the failure is logged and kept for diagnostics. Runs
+ * on one thread (the debouncer's).
+ */
+public final class Reconfigurer implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconfigurer.class);
+
+    /** The last configuration that went out. */
+    public record Good(long number, String version, Instant at, CompileResult result, Timings timings) {
+    }
+
+    /** The last attempt that did not. */
+    public record Failure(long number, Instant at, String reason) {
+    }
+
+    /** Where one reconfiguration's time went, in milliseconds. */
+    public record Timings(long readMs, long compileMs, long publishMs, long snapshotMs) {
+        public long totalMs() {
+            return readMs + compileMs + publishMs + snapshotMs;
+        }
+    }
+
+    private final Path configDir;
+    private final Compiler compiler;
+    private final ConfigPublisher publisher;
+    private final @Nullable SnapshotStore snapshots;
+    private final Clock clock;
+    private final AtomicReference<@Nullable Good> lastGood = new AtomicReference<>();
+    private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
+    private long attempts;
+
+    public Reconfigurer(Path configDir, Compiler compiler, ConfigPublisher publisher,
+            @Nullable SnapshotStore snapshots, Clock clock) {
+        this.configDir = requireNonNull(configDir, "configDir");
+        this.compiler = requireNonNull(compiler, "compiler");
+        this.publisher = requireNonNull(publisher, "publisher");
+        this.snapshots = snapshots;
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public Optional<Good> lastGood() {
+        return Optional.ofNullable(lastGood.get());
+    }
+
+    public Optional<Failure> lastFailure() {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
+    @Override
+    public void run() {
+        long number = ++attempts;
+        long t0 = System.nanoTime();
+        ResourceSnapshot snapshot;
+        try {
+            snapshot = ConfigDirectory.read(configDir);
+        } catch (IOException e) {
+            fail(number, "cannot read " + configDir + ": " + e.getMessage());
+            return;
+        }
+        long t1 = System.nanoTime();
+        CompileResult result;
+        try {
+            result = compiler.compile(snapshot);
+        } catch (RuntimeException e) {
+            LOG.error("reconfiguration {}: internal error while compiling", number, e);
+            fail(number, "internal error while compiling: " + e);
+            return;
+        }
+        long t2 = System.nanoTime();
+        ConfigPublisher.Outcome outcome;
+        try {
+            outcome = publisher.publish(result.envoy());
+        } catch (RuntimeException e) {
+            LOG.error("reconfiguration {}: internal error while publishing", number, e);
+            fail(number, "internal error while publishing: " + e);
+            return;
+        }
+        long t3 = System.nanoTime();
+        if (outcome instanceof ConfigPublisher.Outcome.Refused refused) {
+            fail(number, "the configuration was not published: " + refused.reason());
+            return;
+        }
+        ConfigPublisher.Outcome.Published published = (ConfigPublisher.Outcome.Published) outcome;
+        long t4 = t3;
+        if (snapshots != null && published.changed()) {
+            try {
+                snapshots.write(result, published.version());
+            } catch (IOException | RuntimeException e) {
+                // The configuration is out; only its copy on disk is missing. Say so and carry on.
+                LOG.warn("reconfiguration {}: cannot write the snapshot to {}: {}", number, snapshots.root(),
+                        e.getMessage());
+            }
+            t4 = System.nanoTime();
+        }
+        Timings timings = new Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
+        lastGood.set(new Good(number, published.version(), clock.instant(), result, timings));
+        long errors = result.errorCount();
+        long warnings = result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING)
+                .count();
+        LOG.info("reconfiguration {}: {} version {} ({} resources, {} errors, {} warnings; read {} ms, compile {} ms, "
+                        + "publish {} ms, snapshot {} ms)", number, published.changed() ? "published" : "unchanged,",
+                published.version(), result.resources().size(), errors, warnings, timings.readMs(),
+                timings.compileMs(), timings.publishMs(), timings.snapshotMs());
+        result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).limit(20)
+                .forEach(d -> LOG.warn("{}: {}", d.source(), d.message()));
+    }
+
+    private void fail(long number, String reason) {
+        lastFailure.set(new Failure(number, clock.instant(), reason));
+        LOG.error("reconfiguration {} failed, keeping the last good configuration{}: {}", number,
+                lastGood.get() == null ? " (there is none yet)" : " (version " + lastGood.get().version() + ")",
+                reason);
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.legate.app.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.legate.compiler.CompileOptions;
+import dev.legate.compiler.Compiler;
+import dev.legate.compiler.envoy.EnvoyConfig;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The parts of {@code legate serve} that do not need an ADS server. */
+final class ServePartsTest {
+
+    private static final String QUICKSTART = "../examples/quickstart";
+
+    /** Records what it is asked to publish; refuses when told to. */
+    private static final class RecordingPublisher implements ConfigPublisher {
+        final List<EnvoyConfig> published = new ArrayList<>();
+        volatile boolean refuse;
+
+        @Override
+        public Outcome publish(EnvoyConfig config) {
+            if (refuse) {
+                return new Outcome.Refused("refused for the test");
+            }
+            published.add(config);
+            return new Outcome.Published("v" + published.size(), true);
+        }
+    }
+
+    @Test
+    void aFailedReconfigurationKeepsTheLastGoodOne(@TempDir Path dir) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        for (Path f : Files.list(Path.of(QUICKSTART)).toList()) {
+            Files.copy(f, config.resolve(f.getFileName()));
+        }
+        RecordingPublisher publisher = new RecordingPublisher();
+        SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 2);
+        Reconfigurer r = new Reconfigurer(config, new Compiler(CompileOptions.DEFAULTS), publisher, store,
+                Clock.systemUTC());
+        r.run();
+        assertThat(r.lastGood()).isPresent();
+        assertThat(r.lastGood().get().version()).isEqualTo("v1");
+        assertThat(Files.readString(store.root().resolve("latest/snapshot.yaml"))).contains("kind: Mapping");
+
+        publisher.refuse = true;
+        r.run();
+        assertThat(r.lastGood().get().version()).isEqualTo("v1");
+        assertThat(r.lastFailure()).hasValueSatisfying(f -> assertThat(f.reason()).contains("refused for the test"));
+
+        publisher.refuse = false;
+        Files.delete(config.resolve("quote.yaml"));
+        Files.delete(config.resolve("host.yaml"));
+        r.run();
+        assertThat(r.lastGood().get().version()).isEqualTo("v2");
+
+        Files.delete(config.resolve("listeners.yaml"));
+        Files.delete(config);
+        r.run();
+        assertThat(r.lastGood().get().version()).as("an unreadable directory changes nothing").isEqualTo("v2");
+        assertThat(r.lastFailure().get().reason()).contains("cannot read");
+    }
+
+    @Test
+    void snapshotsRotateAndLatestPointsAtTheNewest(@TempDir Path dir) throws Exception {
+        RecordingPublisher publisher = new RecordingPublisher();
+        SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
+        Reconfigurer r = new Reconfigurer(Path.of(QUICKSTART), new Compiler(CompileOptions.DEFAULTS), publisher,
+                store, Clock.systemUTC());
+        for (int i = 0; i < 5; i++) {
+            r.run();
+        }
+        List<Path> kept = store.existing();
+        assertThat(kept).hasSize(3);
+        assertThat(kept.get(2).getFileName().toString()).startsWith("000005-v5");
+        assertThat(store.root().resolve("latest").toRealPath()).isEqualTo(kept.get(2).toRealPath());
+        for (String file : List.of("envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json")) {
+            assertThat(kept.get(2).resolve(file)).isNotEmptyFile();
+        }
+        assertThat(new SnapshotStore(store.root(), 3).existing()).hasSize(3);
+    }
+
+    @Test
+    void probesAnswerAliveAlwaysAndReadyWhenReady() throws Exception {
+        AtomicBoolean ready = new AtomicBoolean();
+        try (ProbeServer probes = ProbeServer.start(new InetSocketAddress("127.0.0.1", 0), ready::get)) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + probes.port() + "/ambassador/v0/";
+            assertThat(get(http, base + "check_alive")).isEqualTo(200);
+            assertThat(get(http, base + "check_ready")).isEqualTo(503);
+            ready.set(true);
+            assertThat(get(http, base + "check_ready")).isEqualTo(200);
+        }
+    }
+
+    private static int get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void aDyingEnvoyIsRestartedWithBackoff(@TempDir Path dir) throws Exception {
+        // A stand-in for Envoy that prints its arguments and exits at once.
+        Path fake = dir.resolve("envoy");
+        Files.writeString(fake, "#!/bin/sh\necho \"fake envoy $*\"\nexit 3\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        EnvoySupervisor supervisor = EnvoySupervisor.start(fake, dir.resolve("bootstrap.json"), 1,
+                Duration.ofSeconds(1), List.of());
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (supervisor.starts() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(supervisor.starts()).isGreaterThanOrEqualTo(3);
+            assertThat(supervisor.ready()).isFalse();
+        } finally {
+            supervisor.close();
+        }
+    }
+
+    @Test
+    void envoyIsFoundFromEnvoyBinOrPath(@TempDir Path dir) throws Exception {
+        Path fake = dir.resolve("envoy");
+        Files.writeString(fake, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(EnvoySupervisor.findEnvoy(java.util.Map.of("ENVOY_BIN", fake.toString()))).contains(fake);
+        assertThat(EnvoySupervisor.findEnvoy(java.util.Map.of("PATH", "/nonexistent:" + dir))).contains(fake);
+        assertThat(EnvoySupervisor.findEnvoy(java.util.Map.of("PATH", "/nonexistent"))).isEmpty();
+        assertThat(EnvoySupervisor.findEnvoy(java.util.Map.of("ENVOY_BIN", dir.resolve("missing").toString())))
+                .isEmpty();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.legate.sources;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a directory tree and calls back on any change under it: files written, renamed or removed, directories
+ * added (which are then watched too), and the symlink swaps Kubernetes uses to update a mounted ConfigMap. It does
+ * not filter by file name: a change that turns out to change nothing costs one compile and pushes nothing, since
+ * versions are content hashes.
+ */
+public final class DirectoryWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
+
+    private final Path root;
+    private final Runnable onChange;
+    private final WatchService watcher;
+    private final Thread thread;
+    /** Mutated only on the watcher thread (and in the constructor, before it starts). */
+    private final Set<Path> watched = new HashSet<>();
+
+    private DirectoryWatcher(Path root, Runnable onChange) throws IOException {
+        this.root = root;
+        this.onChange = onChange;
+        this.watcher = root.getFileSystem().newWatchService();
+        registerTree(root);
+        this.thread = new Thread(this::loop, "legate-directory-watcher");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts watching {@code root}; {@code onChange} runs on the watcher thread, so it should be quick. */
+    public static DirectoryWatcher start(Path root, Runnable onChange) throws IOException {
+        requireNonNull(root, "root");
+        requireNonNull(onChange, "onChange");
+        if (!Files.isDirectory(root)) {
+            throw new IOException(root + " is not a directory");
+        }
+        DirectoryWatcher w = new DirectoryWatcher(root, onChange);
+        w.thread.start();
+        return w;
+    }
+
+    /**
+     * Registers {@code dir}, then lists it and registers its subdirectories the same way. Registering before listing
+     * matters: a subdirectory created in between raises an event instead of going unwatched.
+     */
+    private void registerTree(Path dir) throws IOException {
+        if (!watched.add(dir.toRealPath())) {
+            return;
+        }
+        dir.register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.filter(Files::isDirectory).toList();
+        }
+        for (Path child : children) {
+            registerTree(child);
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            WatchKey key;
+            try {
+                key = watcher.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            }
+            if (key == null) {
+                continue;
+            }
+            boolean changed = false;
+            Path dir = (Path) key.watchable();
+            for (WatchEvent<?> event : key.pollEvents()) {
+                changed = true;
+                if (event.kind() == OVERFLOW) {
+                    LOG.debug("watch events overflowed under {}", root);
+                    continue;
+                }
+                Path child = dir.resolve((Path) event.context());
+                if (event.kind() == ENTRY_CREATE && Files.isDirectory(child)) {
+                    try {
+                        registerTree(child);
+                    } catch (IOException e) {
+                        LOG.warn("cannot watch new directory {}: {}", child, e.getMessage());
+                    }
+                }
+            }
+            if (!key.reset()) {
+                watched.remove(dir);
+            }
+            if (changed) {
+                onChange.run();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            watcher.close();
+        } catch (IOException e) {
+            LOG.debug("closing the watch service: {}", e.getMessage());
+        }
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
