@@ -133,6 +133,12 @@ final class ServeCommand implements Callable<Integer> {
         Reconfigurer reconfigurer = new Reconfigurer(dir, new Compiler(options), new XdsPublisher(xds), snapshots,
                 Clock.systemUTC());
 
+        // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
+        // first compile runs while the rest is set up.
+        Debouncer debouncer = new Debouncer(holdoff, maxDelay, reconfigurer);
+        DirectoryWatcher watcher = DirectoryWatcher.start(dir, debouncer::changed);
+        debouncer.now();
+
         String node = nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate");
         Path bootstrap = stateDir.resolve("bootstrap-ads.json");
         InetSocketAddress adsForEnvoy = new InetSocketAddress(adsAddress.getAddress().isAnyLocalAddress()
@@ -147,8 +153,6 @@ final class ServeCommand implements Callable<Integer> {
         ProbeServer probes = ProbeServer.start(probeAddress, () -> reconfigurer.lastGood().isPresent()
                 && (supervisor == null || supervisor.ready()));
 
-        Debouncer debouncer = new Debouncer(holdoff, maxDelay, reconfigurer);
-        DirectoryWatcher watcher = DirectoryWatcher.start(dir, debouncer::changed);
 
         LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", dir.toAbsolutePath(), holdoff.toMillis(),
                 maxDelay.toMillis());
@@ -162,8 +166,6 @@ final class ServeCommand implements Callable<Integer> {
             LOG.info("Envoy: not running ({}); start one with: envoy -c {}", noEnvoy ? "--no-envoy"
                     : "no envoy binary found: set ENVOY_BIN or put envoy on the PATH", bootstrap.toAbsolutePath());
         }
-        debouncer.now();
-
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
             LOG.info("shutting down");
@@ -174,6 +176,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             probes.close();
             xds.close();
+            snapshots.close();
             stopped.countDown();
         }, "legate-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);

@@ -34,10 +34,10 @@ public final class Reconfigurer implements Runnable {
     public record Failure(long number, Instant at, String reason) {
     }
 
-    /** Where one reconfiguration's time went, in milliseconds. */
-    public record Timings(long readMs, long compileMs, long publishMs, long snapshotMs) {
+    /** Where one reconfiguration's time went, in milliseconds. (Snapshots are written in the background.) */
+    public record Timings(long readMs, long compileMs, long publishMs) {
         public long totalMs() {
-            return readMs + compileMs + publishMs + snapshotMs;
+            return readMs + compileMs + publishMs;
         }
     }
 
@@ -102,26 +102,18 @@ public final class Reconfigurer implements Runnable {
             return;
         }
         ConfigPublisher.Outcome.Published published = (ConfigPublisher.Outcome.Published) outcome;
-        long t4 = t3;
         if (snapshots != null && published.changed()) {
-            try {
-                snapshots.write(result, published.version());
-            } catch (IOException | RuntimeException e) {
-                // The configuration is out; only its copy on disk is missing. Say so and carry on.
-                LOG.warn("reconfiguration {}: cannot write the snapshot to {}: {}", number, snapshots.root(),
-                        e.getMessage());
-            }
-            t4 = System.nanoTime();
+            snapshots.writeLater(result, published.version());
         }
-        Timings timings = new Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
+        Timings timings = new Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
         lastGood.set(new Good(number, published.version(), clock.instant(), result, timings));
         long errors = result.errorCount();
         long warnings = result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING)
                 .count();
         LOG.info("reconfiguration {}: {} version {} ({} resources, {} errors, {} warnings; read {} ms, compile {} ms, "
-                        + "publish {} ms, snapshot {} ms)", number, published.changed() ? "published" : "unchanged,",
+                        + "publish {} ms)", number, published.changed() ? "published" : "unchanged,",
                 published.version(), result.resources().size(), errors, warnings, timings.readMs(),
-                timings.compileMs(), timings.publishMs(), timings.snapshotMs());
+                timings.compileMs(), timings.publishMs());
         result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).limit(20)
                 .forEach(d -> LOG.warn("{}: {}", d.source(), d.message()));
     }

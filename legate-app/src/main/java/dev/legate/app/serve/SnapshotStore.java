@@ -25,13 +25,20 @@ import java.util.stream.Stream;
  * envoy.json, diagnostics.json), and a {@code latest} link to the newest. A directory is written under a temporary
  * name and renamed into place, so a reader never sees half of one.
  */
-public final class SnapshotStore {
+public final class SnapshotStore implements AutoCloseable {
 
     private static final Pattern ENTRY = Pattern.compile("\\d{6}-.*");
 
     private final Path root;
     private final int keep;
     private long sequence;
+    /** Writes happen here, in order, so that a slow disk never delays the next publish. */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "legate-snapshot-writer");
+                t.setDaemon(true);
+                return t;
+            });
 
     public SnapshotStore(Path root, int keep) throws IOException {
         this.root = requireNonNull(root, "root");
@@ -46,6 +53,37 @@ public final class SnapshotStore {
 
     public Path root() {
         return root;
+    }
+
+    /** Writes one configuration in the background; failures are logged. */
+    public void writeLater(CompileResult result, String version) {
+        writer.execute(() -> {
+            try {
+                write(result, version);
+            } catch (IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(SnapshotStore.class).warn(
+                        "cannot write the snapshot of version {} to {}: {}", version, root, e.getMessage());
+            }
+        });
+    }
+
+    /** Waits for the background writes queued so far (for tests and shutdown). */
+    public void flush() throws InterruptedException {
+        try {
+            writer.submit(() -> { }).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the snapshot writer failed", e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Writes one configuration; returns its directory. */

@@ -54,6 +54,7 @@ final class ServePartsTest {
         r.run();
         assertThat(r.lastGood()).isPresent();
         assertThat(r.lastGood().get().version()).isEqualTo("v1");
+        store.flush();
         assertThat(Files.readString(store.root().resolve("latest/snapshot.yaml"))).contains("kind: Mapping");
 
         publisher.refuse = true;
@@ -83,6 +84,7 @@ final class ServePartsTest {
         for (int i = 0; i < 5; i++) {
             r.run();
         }
+        store.flush();
         List<Path> kept = store.existing();
         assertThat(kept).hasSize(3);
         assertThat(kept.get(2).getFileName().toString()).startsWith("000005-v5");
