@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "apiext",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        usageHelpWidth = 79,
         header = "Run the CRD conversion webhook for getambassador.io v1, v2, v3alpha1.",
         description = {
             "Kubernetes stores one version of each custom resource and asks a",
@@ -136,7 +137,7 @@ public final class ApiextCommand implements Callable<Integer> {
     List<String> dnsNames = new ArrayList<>();
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Kubeconfig file to use. Default: $KUBECONFIG or ~/.kube/config, else the pod's "
+            description = "Kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config, else the pod's "
                     + "service account.")
     @Nullable Path kubeconfig;
 

@@ -274,7 +274,7 @@ final class ConversionReviewsTest {
     @Test
     void manyFailuresAreSummarized() {
         List<ObjectNode> widgets = java.util.stream.IntStream.range(0, 25)
-                .mapToObj(i -> (ObjectNode) MAPPING.deepCopy().put("kind", "Widget")).toList();
+                .mapToObj(i -> MAPPING.deepCopy().put("kind", "Widget")).toList();
         String message = failure(TestDocs.send(reviews, "getambassador.io/v3alpha1", widgets),
                 "uid-getambassador.io/v3alpha1");
         assertThat(message).contains("cannot convert 25 of 25").contains("and 15 more");

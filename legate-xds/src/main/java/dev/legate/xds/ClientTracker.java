@@ -128,7 +128,8 @@ final class ClientTracker implements DiscoveryServerCallbacks {
             state.wildcard = request.getResourceNamesCount() == 0;
             state.names = new TreeSet<>(request.getResourceNamesList());
             String nonce = request.getResponseNonce();
-            @Nullable String sent = nonce.isEmpty() ? null : state.sentByNonce.remove(nonce);
+            @Nullable Sent sentResponse = nonce.isEmpty() ? null : state.sentByNonce.remove(nonce);
+            @Nullable String sent = sentResponse == null ? null : sentResponse.version();
             Instant now = clock.instant();
             if (request.hasErrorDetail()) {
                 nack = new Nack(sent == null ? "" : sent, nonce, request.getErrorDetail().getCode(),
@@ -182,12 +183,14 @@ final class ClientTracker implements DiscoveryServerCallbacks {
                 state.holds = true;
             }
             String nonce = request.getResponseNonce();
-            @Nullable String sent = nonce.isEmpty() ? null : state.sentByNonce.remove(nonce);
+            @Nullable Sent sentResponse = nonce.isEmpty() ? null : state.sentByNonce.remove(nonce);
+            @Nullable String sent = sentResponse == null ? null : sentResponse.version();
             Instant now = clock.instant();
             if (request.hasErrorDetail()) {
                 nack = new Nack(sent == null ? "" : sent, nonce, request.getErrorDetail().getCode(),
                         request.getErrorDetail().getMessage(), now);
                 state.lastNack = nack;
+                state.rejectedResources = sentResponse == null ? Map.of() : sentResponse.resources();
                 state.answered(sent, nonce);
                 node = stream.describe();
             } else if (sent != null) {
@@ -207,13 +210,16 @@ final class ClientTracker implements DiscoveryServerCallbacks {
 
     @Override
     public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
-        sent(streamId, response.getTypeUrl(), response.getVersionInfo(), response.getNonce());
+        sent(streamId, response.getTypeUrl(), new Sent(response.getVersionInfo(), Map.of()), response.getNonce());
     }
 
     @Override
     public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request,
             DeltaDiscoveryResponse response) {
-        sent(streamId, response.getTypeUrl(), response.getSystemVersionInfo(), response.getNonce());
+        Map<String, String> resources = new HashMap<>();
+        response.getResourcesList().forEach(r -> resources.put(r.getName(), r.getVersion()));
+        sent(streamId, response.getTypeUrl(), new Sent(response.getSystemVersionInfo(), Map.copyOf(resources)),
+                response.getNonce());
     }
 
     // ---------------------------------------------------------------------------------------------- for XdsServer
@@ -244,6 +250,22 @@ final class ClientTracker implements DiscoveryServerCallbacks {
             TypeState state = stream == null ? null : stream.types.get(type);
             Nack nack = state == null ? null : state.lastNack;
             return nack != null && nack.nonce().equals(nonce) && !nack.version().isEmpty() ? nack.version() : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The resources (name to per-resource version) of the delta response the stream's NACK of {@code nonce} rejected,
+     * if that is its last NACK of the type; empty otherwise.
+     */
+    Map<String, String> rejectedResources(long streamId, XdsType type, String nonce) {
+        lock.lock();
+        try {
+            StreamState stream = streams.get(streamId);
+            TypeState state = stream == null ? null : stream.types.get(type);
+            Nack nack = state == null ? null : state.lastNack;
+            return nack != null && nack.nonce().equals(nonce) ? state.rejectedResources : Map.of();
         } finally {
             lock.unlock();
         }
@@ -319,7 +341,7 @@ final class ClientTracker implements DiscoveryServerCallbacks {
 
     // ---------------------------------------------------------------------------------------------- internals
 
-    private void sent(long streamId, String typeUrl, String version, String nonce) {
+    private void sent(long streamId, String typeUrl, Sent sent, String nonce) {
         Optional<XdsType> type = XdsType.ofTypeUrl(typeUrl);
         if (type.isEmpty()) {
             return;
@@ -329,10 +351,10 @@ final class ClientTracker implements DiscoveryServerCallbacks {
             StreamState stream = streams.get(streamId);
             if (stream != null) {
                 TypeState state = stream.type(type.get());
-                state.sentVersion = version;
+                state.sentVersion = sent.version();
                 state.lastNonce = nonce;
                 state.awaitingAnswer = true;
-                state.sentByNonce.put(nonce, version);
+                state.sentByNonce.put(nonce, sent);
             }
         } finally {
             lock.unlock();
@@ -348,6 +370,10 @@ final class ClientTracker implements DiscoveryServerCallbacks {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A response sent: its version, and for delta its resources' names and versions. */
+    private record Sent(String version, Map<String, String> resources) {
     }
 
     /** One ADS stream. Guarded by the tracker's lock. */
@@ -441,9 +467,11 @@ final class ClientTracker implements DiscoveryServerCallbacks {
         @Nullable String answeredVersion;
         /** Set when the client did not answer within a step timeout; cleared by its next answer of this type. */
         boolean lagging;
-        final Map<String, String> sentByNonce = new LinkedHashMap<>() {
+        /** Delta: the resources (name to version) of the last NACKed response; see {@link NackHoldingWatcher}. */
+        Map<String, String> rejectedResources = Map.of();
+        final Map<String, Sent> sentByNonce = new LinkedHashMap<>() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
                 return size() > NONCES_KEPT;
             }
         };

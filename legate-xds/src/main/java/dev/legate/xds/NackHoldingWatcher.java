@@ -8,15 +8,16 @@ import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Stops the state-of-the-world NACK loop: after a NACK, the next response of that type goes out only when there is
- * a new version.
+ * Stops NACK loops: after a NACK, the next response of that type goes out only when there is a new version.
  *
  * <p>An Envoy NACKs with {@code version_info} set to the last version it accepted. java-control-plane's
  * {@code SimpleCache} compares that with the snapshot's version, finds them different and answers at once with the
@@ -25,8 +26,10 @@ import java.util.function.Consumer;
  * stream counts as known.) This watcher rewrites such a request, before the cache sees it, to claim the rejected
  * version and the requested names, so the cache opens a watch that fires on the next change.
  *
- * <p>Delta streams need no help for answered types: java-control-plane remembers the version it last sent on the
- * stream and compares the snapshot with that.
+ * <p>Delta streams loop the same way for resources subscribed to by name and rejected before any version of them was
+ * accepted: java-control-plane keeps them "pending" and answers pending names at once. For a delta NACK this watcher
+ * counts the rejected resources as held at their rejected versions, so they are sent again only once they change.
+ * (The stream's own bookkeeping is untouched: what the client really acknowledges still comes from its ACKs.)
  */
 final class NackHoldingWatcher implements ConfigWatcher {
 
@@ -62,7 +65,22 @@ final class NackHoldingWatcher implements ConfigWatcher {
     public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion,
             Map<String, String> resourceVersions, Set<String> pendingResources, boolean isWildcard,
             Consumer<DeltaResponse> responseConsumer, boolean hasClusterChanged) {
-        return delegate.createDeltaWatch(request, requesterVersion, resourceVersions, pendingResources, isWildcard,
-                responseConsumer, hasClusterChanged);
+        Map<String, String> tracked = resourceVersions;
+        Set<String> pending = pendingResources;
+        DeltaDiscoveryRequest r = request.v3Request();
+        if (r.hasErrorDetail()) {
+            ClientTracker.StreamContext stream = ClientTracker.STREAM.get();
+            Optional<XdsType> type = XdsType.ofTypeUrl(r.getTypeUrl());
+            Map<String, String> rejected = stream == null || type.isEmpty() ? Map.of()
+                    : tracker.rejectedResources(stream.streamId, type.get(), r.getResponseNonce());
+            if (!rejected.isEmpty()) {
+                Map<String, String> t = new HashMap<>(resourceVersions);
+                t.putAll(rejected);
+                tracked = t;
+                pending = Sets.difference(pendingResources, rejected.keySet());
+            }
+        }
+        return delegate.createDeltaWatch(request, requesterVersion, tracked, pending, isWildcard, responseConsumer,
+                hasClusterChanged);
     }
 }
