@@ -234,7 +234,8 @@ final class ConsistencyCheck {
                 && common.getCombinedValidationContext().hasValidationContextSdsSecretConfig()) {
             secretRef(missing, common.getCombinedValidationContext().getValidationContextSdsSecretConfig());
         }
-        missing.forEach(s -> errors.add(owner + " names secret \"" + s + "\" (SDS), which is not in the configuration"));
+        missing.forEach(s -> errors.add(owner + " names secret \"" + s
+                + "\" (SDS), which is not in the configuration"));
     }
 
     private void secretRef(Set<String> missing, SdsSecretConfig sds) {

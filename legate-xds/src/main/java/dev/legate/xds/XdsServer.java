@@ -181,9 +181,9 @@ public final class XdsServer implements AutoCloseable {
      * hold a dangling reference (see the class description). Returns when the last step has been set; between steps
      * it waits for clients to answer, at most {@link XdsServerOptions#stepTimeout()} per step.
      *
-     * @return {@link Outcome#PUBLISHED}, {@link Outcome#UNCHANGED} when the content equals what is being served (nothing
-     *     is sent), {@link Outcome#REJECTED} with the reasons when the configuration refers to resources it lacks (the
-     *     last good configuration stays), or {@link Outcome#CLOSED}
+     * @return {@link Outcome#PUBLISHED}; {@link Outcome#UNCHANGED} when the content equals what is being served
+     *     (nothing is sent); {@link Outcome#REJECTED} with the reasons when the configuration refers to resources it
+     *     lacks (the last good configuration stays); or {@link Outcome#CLOSED}
      */
     public PublishResult publish(XdsResources resources) {
         requireNonNull(resources, "resources");

@@ -68,9 +68,9 @@ final class FanOutTest {
             publishMicros = Arrays.copyOfRange(publishMicros, WARMUP, WARMUP + ROUNDS);
             Arrays.sort(fanOutMicros);
             Arrays.sort(publishMicros);
-            String report = String.format(Locale.ROOT, "fan-out: %d SotW clients, %d routes (RouteConfiguration of %d "
-                    + "bytes), publish to last client's receipt over %d rounds after %d warm-up rounds: min %.1f ms, median %.1f ms, max %.1f "
-                    + "ms; publish() call itself: median %.1f ms",
+            String report = String.format(Locale.ROOT, "fan-out: %d SotW clients, %d routes (RouteConfiguration of "
+                    + "%d bytes), publish to last client's receipt over %d rounds after %d warm-up rounds: min %.1f "
+                    + "ms, median %.1f ms, max %.1f ms; publish() call itself: median %.1f ms",
                     CLIENTS, ROUTES, size, ROUNDS, WARMUP, fanOutMicros[0] / 1000.0, fanOutMicros[ROUNDS / 2] / 1000.0,
                     fanOutMicros[ROUNDS - 1] / 1000.0, publishMicros[ROUNDS / 2] / 1000.0);
             System.out.println(report);

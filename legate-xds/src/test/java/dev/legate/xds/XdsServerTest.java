@@ -357,6 +357,40 @@ final class XdsServerTest {
     }
 
     @Test
+    void aDeltaNackOfANewSubscriptionIsNotResentUntilItChanges() throws Exception {
+        XdsServer server = server();
+        server.publish(basic());
+        DeltaAdsTestClient client = deltaClient(server)
+                .nackWhen(r -> r.getTypeUrl().equals(XdsType.ROUTE.typeUrl())
+                        && r.getResourcesList().stream().anyMatch(x -> {
+                            try {
+                                return x.getResource().unpack(RouteConfiguration.class).getVirtualHosts(0)
+                                        .getRoutesCount() == 2;
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }) ? Optional.of("two routes are one too many") : Optional.empty())
+                .start("delta-1", Map.of(XdsType.ROUTE, List.of("http-routes")));
+        assertThat(client.next(XdsType.ROUTE, WAIT)).isNotNull();
+        // java-control-plane alone answers a pending name at once, again and again (hundreds of times a second).
+        assertThat(client.next(XdsType.ROUTE, Duration.ofMillis(500))).isNull();
+        TypeStatus rds = status(server, "delta-1").orElseThrow().type(XdsType.ROUTE).orElseThrow();
+        assertThat(rds.lastNack().message()).isEqualTo("two routes are one too many");
+        assertThat(rds.ackedVersion()).isNull();
+
+        XdsResources b = basic();
+        PublishResult fixed = server.publish(new XdsResources(b.listeners(),
+                List.of(routes("http-routes", "cluster_a")), b.clusters(), b.endpoints(), b.secrets()));
+
+        DeltaAdsTestClient.Received next = client.next(XdsType.ROUTE, WAIT);
+        assertThat(next).isNotNull();
+        assertThat(next.names()).containsExactly("http-routes");
+        await().atMost(WAIT).until(() -> fixed.versions().routes().equals(status(server, "delta-1").orElseThrow()
+                .type(XdsType.ROUTE).orElseThrow().ackedVersion()));
+        assertThat(client.held(XdsType.ROUTE)).containsOnlyKeys("http-routes");
+    }
+
+    @Test
     void aNewListenerNeverArrivesBeforeItsRouteConfiguration() throws Exception {
         XdsServer server = server();
         server.publish(basic());
