@@ -1,5 +1,6 @@
 package dev.legate.app;
 
+import dev.legate.apiext.ApiextCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
             "Legate compiles getambassador.io resources (Mapping, Host, Listener, TLSContext,",
             "Module, ...) into Envoy v3 configuration, with Emissary's semantics and names.",
             ""},
-        subcommands = {CompileCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CompileCommand.class, ServeCommand.class, ApiextCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Run 'legate help <command>' for the options of a command."})
 public final class Main implements Runnable {
 

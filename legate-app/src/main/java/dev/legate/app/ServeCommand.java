@@ -1,24 +1,12 @@
 package dev.legate.app;
 
-import dev.legate.app.serve.AdsBootstrap;
-import dev.legate.app.serve.ConfigPublisher;
 import dev.legate.app.serve.EnvoySupervisor;
-import dev.legate.app.serve.ProbeServer;
-import dev.legate.app.serve.Reconfigurer;
-import dev.legate.app.serve.SnapshotStore;
-import dev.legate.app.serve.XdsPublisher;
+import dev.legate.app.serve.Gateway;
 import dev.legate.compiler.CompileOptions;
-import dev.legate.compiler.Compiler;
-import dev.legate.sources.Debouncer;
-import dev.legate.sources.DirectoryWatcher;
-import dev.legate.xds.XdsServer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -126,60 +114,23 @@ final class ServeCommand implements Callable<Integer> {
         CompileOptions fromEnv = CompileOptions.fromEnvironment(env);
         CompileOptions options = new CompileOptions(ambassadorId != null ? ambassadorId : fromEnv.ambassadorId(),
                 namespace != null ? namespace : fromEnv.ambassadorNamespace());
-
-        Files.createDirectories(stateDir);
-        SnapshotStore snapshots = new SnapshotStore(stateDir.resolve("snapshots"), snapshotKeep);
-        XdsServer xds = XdsServer.start(adsAddress);
-        Reconfigurer reconfigurer = new Reconfigurer(dir, new Compiler(options), new XdsPublisher(xds), snapshots,
-                Clock.systemUTC());
-
-        // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
-        // first compile runs while the rest is set up.
-        Debouncer debouncer = new Debouncer(holdoff, maxDelay, reconfigurer);
-        DirectoryWatcher watcher = DirectoryWatcher.start(dir, debouncer::changed);
-        debouncer.now();
-
-        String node = nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate");
-        Path bootstrap = stateDir.resolve("bootstrap-ads.json");
-        InetSocketAddress adsForEnvoy = new InetSocketAddress(adsAddress.getAddress().isAnyLocalAddress()
-                ? "127.0.0.1" : adsAddress.getHostString(), xds.port());
-        Files.writeString(bootstrap, AdsBootstrap.json(AdsBootstrap.bootstrap(node, options.ambassadorId(),
-                adsForEnvoy, adminPort)) + "\n", StandardCharsets.UTF_8);
-
         Optional<Path> envoyBinary = noEnvoy ? Optional.empty()
                 : envoy != null ? Optional.of(envoy) : EnvoySupervisor.findEnvoy(env);
-        EnvoySupervisor supervisor = envoyBinary.map(bin -> EnvoySupervisor.start(bin, bootstrap, adminPort,
-                drainTime, List.of())).orElse(null);
-        ProbeServer probes = ProbeServer.start(probeAddress, () -> reconfigurer.lastGood().isPresent()
-                && (supervisor == null || supervisor.ready()));
-
-
-        LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", dir.toAbsolutePath(), holdoff.toMillis(),
-                maxDelay.toMillis());
-        LOG.info("ADS on {}:{}; probes on {}:{} (/ambassador/v0/check_alive, /ambassador/v0/check_ready)",
-                adsAddress.getHostString(), xds.port(), probeAddress.getHostString(), probes.port());
-        LOG.info("snapshots in {} (keeping {}); bootstrap for Envoy: {}", snapshots.root().toAbsolutePath(),
-                snapshotKeep, bootstrap.toAbsolutePath());
-        if (supervisor != null) {
+        Gateway gateway = Gateway.start(new Gateway.Settings(dir, options, adsAddress, probeAddress, stateDir,
+                snapshotKeep, holdoff, maxDelay, envoyBinary, drainTime, adminPort,
+                nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")));
+        if (gateway.supervisesEnvoy()) {
             LOG.info("Envoy: running {} (admin on 127.0.0.1:{})", envoyBinary.get(), adminPort);
         } else {
             LOG.info("Envoy: not running ({}); start one with: envoy -c {}", noEnvoy ? "--no-envoy"
-                    : "no envoy binary found: set ENVOY_BIN or put envoy on the PATH", bootstrap.toAbsolutePath());
+                    : "no envoy binary found: set ENVOY_BIN or put envoy on the PATH", gateway.bootstrap()
+                    .toAbsolutePath());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread shutdown = new Thread(() -> {
-            LOG.info("shutting down");
-            watcher.close();
-            debouncer.close();
-            if (supervisor != null) {
-                supervisor.close();
-            }
-            probes.close();
-            xds.close();
-            snapshots.close();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
             stopped.countDown();
-        }, "legate-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        }, "legate-shutdown"));
         stopped.await();
         return 0;
     }

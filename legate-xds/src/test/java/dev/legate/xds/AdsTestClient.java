@@ -39,10 +39,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Everything received is recorded in order ({@link #events()}) and queued ({@link #poll}).
  */
-final class AdsTestClient implements AutoCloseable {
+public final class AdsTestClient implements AutoCloseable {
 
     /** One response as received. */
-    record Received(int seq, XdsType type, String version, String nonce, List<String> names, long nanos,
+    public record Received(int seq, XdsType type, String version, String nonce, List<String> names, long nanos,
             DiscoveryResponse response) {
     }
 
@@ -70,7 +70,7 @@ final class AdsTestClient implements AutoCloseable {
     private @Nullable StreamObserver<DiscoveryRequest> requests;
     private List<String> rdsNames = List.of();
 
-    AdsTestClient(int port, String nodeId) {
+    public AdsTestClient(int port, String nodeId) {
         this.nodeId = nodeId;
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
                 .usePlaintext()
@@ -79,29 +79,29 @@ final class AdsTestClient implements AutoCloseable {
     }
 
     /** Reconnects (every 100 ms, at most 100 times in a row) when the stream ends. */
-    AdsTestClient reconnecting() {
+    public AdsTestClient reconnecting() {
         reconnect = true;
         return this;
     }
 
     /** Subscribes to RDS by the names the listeners carry, as Envoy does, instead of a wildcard. */
-    AdsTestClient envoyLikeRds() {
+    public AdsTestClient envoyLikeRds() {
         envoyLikeRds = true;
         return this;
     }
 
-    AdsTestClient nackWhen(Function<DiscoveryResponse, Optional<String>> policy) {
+    public AdsTestClient nackWhen(Function<DiscoveryResponse, Optional<String>> policy) {
         nackPolicy = policy;
         return this;
     }
 
     /** Answers responses of {@code type} only after {@code delay} (a slow Envoy). */
-    AdsTestClient delayAnswers(XdsType type, Duration delay) {
+    public AdsTestClient delayAnswers(XdsType type, Duration delay) {
         ackDelays.put(type, delay);
         return this;
     }
 
-    AdsTestClient start() {
+    public AdsTestClient start() {
         connect();
         return this;
     }
@@ -220,37 +220,37 @@ final class AdsTestClient implements AutoCloseable {
     }
 
     /** The next response received, or null after {@code timeout}. */
-    @Nullable Received poll(Duration timeout) throws InterruptedException {
+    public @Nullable Received poll(Duration timeout) throws InterruptedException {
         return queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void drain() {
+    public void drain() {
         queue.clear();
     }
 
-    synchronized List<Received> events() {
+    public synchronized List<Received> events() {
         return List.copyOf(events);
     }
 
     /** The version last ACKed per type. */
-    Map<XdsType, String> acked() {
+    public Map<XdsType, String> acked() {
         return Map.copyOf(acked);
     }
 
-    synchronized Map<String, Any> held(XdsType type) {
+    public synchronized Map<String, Any> held(XdsType type) {
         return Map.copyOf(held.getOrDefault(type, Map.of()));
     }
 
     /** When a response of {@code type} at {@code version} first arrived ({@link System#nanoTime()}), or 0. */
-    long firstSeen(XdsType type, String version) {
+    public long firstSeen(XdsType type, String version) {
         return firstSeen.getOrDefault(type + "/" + version, 0L);
     }
 
-    int connects() {
+    public int connects() {
         return connects.get();
     }
 
-    String nodeId() {
+    public String nodeId() {
         return nodeId;
     }
 
@@ -279,7 +279,7 @@ final class AdsTestClient implements AutoCloseable {
      * The name of a packed resource without parsing all of it: in all five types the name is field 1
      * ({@code name}, or {@code cluster_name} for endpoints), which comes first on the wire.
      */
-    static String name(Any any) {
+    public static String name(Any any) {
         try {
             CodedInputStream in = any.getValue().newCodedInput();
             while (true) {
@@ -298,7 +298,7 @@ final class AdsTestClient implements AutoCloseable {
     }
 
     /** The RDS name of a packed listener's first HTTP connection manager, or "". */
-    static String rdsName(Any listener) {
+    public static String rdsName(Any listener) {
         try {
             Listener l = listener.unpack(Listener.class);
             for (var chain : l.getFilterChainsList()) {

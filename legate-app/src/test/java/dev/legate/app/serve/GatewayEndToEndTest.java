@@ -1,0 +1,105 @@
+package dev.legate.app.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.legate.compiler.CompileOptions;
+import dev.legate.xds.AdsTestClient;
+import dev.legate.xds.XdsType;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code legate serve} end to end: a directory, the gateway, and a raw ADS client behaving like Envoy on the wire.
+ */
+final class GatewayEndToEndTest {
+
+    private static Gateway.Settings settings(Path config, Path state) {
+        return new Gateway.Settings(config, CompileOptions.DEFAULTS, new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0), state, 3, Duration.ofMillis(50), Duration.ofMillis(500),
+                Optional.empty(), Duration.ofSeconds(1), 18001, "test-node");
+    }
+
+    private static void copyQuickstart(Path config) throws Exception {
+        for (Path f : Files.list(Path.of("../examples/quickstart")).toList()) {
+            Files.copy(f, config.resolve(f.getFileName()));
+        }
+    }
+
+    @Test
+    void fileChangesReachTheClientAndNoOpChangesDoNot(@TempDir Path dir) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        copyQuickstart(config);
+        try (Gateway gateway = Gateway.start(settings(config, dir.resolve("state")));
+                AdsTestClient client = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
+            String routes = awaitAcked(client, XdsType.ROUTE, null);
+            assertThat(client.acked()).containsKeys(XdsType.LISTENER, XdsType.CLUSTER, XdsType.ROUTE);
+            assertThat(routeText(client)).contains("cluster_quote_default").contains("cluster_quote_v2_default");
+
+            // An edit that changes the routes: the new route configuration arrives.
+            Files.writeString(config.resolve("quote.yaml"), Files.readString(config.resolve("quote.yaml"))
+                    .replace("prefix: /backend/\n  service: quote-v2", "prefix: /backend/\n  service: quote-v3"));
+            String changed = awaitAcked(client, XdsType.ROUTE, routes);
+            assertThat(routeText(client)).contains("cluster_quote_v3_default").doesNotContain("quote_v2");
+
+            // A change that changes nothing (a comment): recompiled, nothing pushed.
+            client.drain();
+            Files.writeString(config.resolve("host.yaml"), Files.readString(config.resolve("host.yaml"))
+                    + "# a comment\n");
+            Thread.sleep(1500);
+            assertThat(client.poll(Duration.ofMillis(300))).isNull();
+            assertThat(client.acked().get(XdsType.ROUTE)).isEqualTo(changed);
+
+            // A broken edit: the Mapping becomes invalid; the rest of the configuration is still served.
+            Files.writeString(config.resolve("quote.yaml"), "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\n"
+                    + "metadata: {name: quote-backend, namespace: default}\nspec: {prefix: /backend/}\n");
+            awaitAcked(client, XdsType.ROUTE, changed);
+            assertThat(gateway.reconfigurer().lastGood().get().result().diagnostics())
+                    .anySatisfy(d -> assertThat(d.source()).isEqualTo("Mapping/quote-backend.default"));
+        }
+    }
+
+    @Test
+    void anUnreadableDirectoryKeepsTheLastGoodConfiguration(@TempDir Path dir) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        copyQuickstart(config);
+        try (Gateway gateway = Gateway.start(settings(config, dir.resolve("state")));
+                AdsTestClient client = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
+            String routes = awaitAcked(client, XdsType.ROUTE, null);
+            Path subdir = Files.createDirectories(config.resolve("more"));
+            Files.writeString(subdir.resolve("broken.yaml"), "\u0000not yaml: [");
+            Thread.sleep(1000);
+            // The document is reported; everything else is unchanged, so nothing new is pushed.
+            assertThat(client.acked().get(XdsType.ROUTE)).isEqualTo(routes);
+            assertThat(gateway.reconfigurer().lastGood().get().result().diagnostics())
+                    .anySatisfy(d -> assertThat(d.source()).startsWith("file:more/broken.yaml"));
+        }
+    }
+
+    /** Waits (bounded) until the client has acked a version of {@code type} other than {@code previous}. */
+    private static String awaitAcked(AdsTestClient client, XdsType type, String previous) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            String acked = client.acked().get(type);
+            if (acked != null && !acked.equals(previous)) {
+                return acked;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no new " + type + " version acked within 20 s (still " + previous + ")");
+    }
+
+    private static String routeText(AdsTestClient client) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, com.google.protobuf.Any> e : client.held(XdsType.ROUTE).entrySet()) {
+            out.append(e.getValue().unpack(RouteConfiguration.class));
+        }
+        return out.toString();
+    }
+}
