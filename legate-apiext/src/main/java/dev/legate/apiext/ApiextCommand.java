@@ -165,6 +165,11 @@ public final class ApiextCommand implements Callable<Integer> {
             description = "Refuse larger requests with 413 (default: ${DEFAULT-VALUE}).")
     long maxRequestBytes = 32L << 20;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "20",
+            description = "Convert N round trips of 200 built-in objects before reporting ready, so the first "
+                    + "real review meets a warm JVM (default: ${DEFAULT-VALUE}; 0: none).")
+    int warmupRounds = 20;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
             description = "Threads answering ConversionReviews (default: ${DEFAULT-VALUE}).")
     int threads = 4;
@@ -251,7 +256,7 @@ public final class ApiextCommand implements Callable<Integer> {
         }
         ServerSettings settings = new ServerSettings(address, port, probePort, threads, maxRequestBytes,
                 markAmbassadorId ? ObjectConverter.AmbassadorIdMarking.EMISSARY_PREFIX
-                        : ObjectConverter.AmbassadorIdMarking.UNCHANGED);
+                        : ObjectConverter.AmbassadorIdMarking.UNCHANGED, warmupRounds);
         List<Consumer<CertificateBundle>> listeners = new ArrayList<>();
         if (caBundleFile != null) {
             Path file = caBundleFile;
@@ -308,6 +313,9 @@ public final class ApiextCommand implements Callable<Integer> {
         }
         if (port != 0 && port == probePort) {
             throw new ParameterException(spec.commandLine(), "--port and --probe-port must differ");
+        }
+        if (warmupRounds < 0 || warmupRounds > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--warm-up must be within 0-10000");
         }
         if (threads < 1 || threads > 256) {
             throw new ParameterException(spec.commandLine(), "--threads must be within 1-256");

@@ -5,11 +5,16 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -34,6 +39,7 @@ final class ApiextServer implements AutoCloseable {
     private final ReloadingKeyManager keyManager;
     private final CertificateSource certificates;
     private final @Nullable CrdPatcher patcher;
+    private volatile boolean warm;
 
     private ApiextServer(HttpsServer https, HttpServer probes, ExecutorService workers, ExecutorService probeWorker,
             ReloadingKeyManager keyManager, CertificateSource certificates, @Nullable CrdPatcher patcher) {
@@ -77,8 +83,8 @@ final class ApiextServer implements AutoCloseable {
                 params.setSSLParameters(parameters);
             }
         });
-        ObjectConverter converter = new ObjectConverter(settings.marking());
-        https.createContext("/", new WebhookHandler(new ConversionReviews(converter), settings.maxRequestBytes()));
+        ConversionReviews reviews = new ConversionReviews(new ObjectConverter(settings.marking()));
+        https.createContext("/", new WebhookHandler(reviews, settings.maxRequestBytes()));
         ExecutorService workers = Executors.newFixedThreadPool(settings.threads(), Threads.daemon("legate-apiext-http"));
         https.setExecutor(workers);
 
@@ -88,6 +94,9 @@ final class ApiextServer implements AutoCloseable {
         probes.createContext("/", new ProbeHandler(server::readiness));
         probes.setExecutor(probeWorker);
 
+        if (settings.warmupRounds() == 0) {
+            server.warm = true;
+        }
         probes.start();
         https.start();
         LOG.info("probes on http://{}:{}{} and {}", settings.bind().getHostAddress(),
@@ -98,8 +107,18 @@ final class ApiextServer implements AutoCloseable {
         if (patcher != null) {
             patcher.start();
         }
+        AtomicBoolean first = new AtomicBoolean(true);
         certificates.start(bundle -> {
             keyManager.use(bundle);
+            if (first.getAndSet(false) && !server.warm) {
+                Thread warmup = new Thread(() -> {
+                    Warmup.run(warmupSender(settings, https.getAddress().getPort(), reviews, bundle),
+                            settings.warmupRounds(), Duration.ofSeconds(10));
+                    server.warm = true;
+                }, "legate-apiext-warmup");
+                warmup.setDaemon(true);
+                warmup.start();
+            }
             if (patcher != null) {
                 patcher.use(bundle);
             }
@@ -114,12 +133,33 @@ final class ApiextServer implements AutoCloseable {
         return server;
     }
 
+    /** Over the webhook's own HTTPS port when it listens on loopback (or everywhere), else in-process. */
+    private static Warmup.Sender warmupSender(ServerSettings settings, int port, ConversionReviews reviews,
+            CertificateBundle bundle) {
+        InetAddress bind = settings.bind();
+        if (bind.isAnyLocalAddress() || bind.isLoopbackAddress()) {
+            InetAddress target = bind.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bind;
+            String host = target.getHostAddress().contains(":") ? "[" + target.getHostAddress() + "]"
+                    : target.getHostAddress();
+            try {
+                return Warmup.overHttps(URI.create("https://" + host + ":" + port + WebhookHandler.PATH),
+                        bundle.trusted());
+            } catch (GeneralSecurityException | IOException | RuntimeException e) {
+                LOG.debug("warming up in-process: {}", e.toString());
+            }
+        }
+        return Warmup.inProcess(reviews);
+    }
+
     ProbeHandler.Readiness readiness() {
         CertificateBundle bundle = certificates.current();
         if (bundle == null || !keyManager.hasCertificate()) {
             return new ProbeHandler.Readiness(false, "no certificate yet");
         }
         String certificate = "serving certificate valid until " + bundle.servingNotAfter();
+        if (!warm) {
+            return new ProbeHandler.Readiness(false, certificate + "; warming up");
+        }
         if (patcher == null) {
             return new ProbeHandler.Readiness(true, certificate + "; CRDs are not patched by this webhook");
         }

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param threads worker threads answering ConversionReviews
  * @param maxRequestBytes larger request bodies are refused with 413
  * @param marking what happens to {@code ambassador_id} on the way down to v2/v1
+ * @param warmupRounds round trips of built-in objects converted before the webhook says it is ready (0: none)
  */
 record ServerSettings(InetAddress bind, int httpsPort, int probePort, int threads, long maxRequestBytes,
-        ObjectConverter.AmbassadorIdMarking marking) {
+        ObjectConverter.AmbassadorIdMarking marking, int warmupRounds) {
 
     ServerSettings {
         Objects.requireNonNull(bind, "bind");
@@ -24,6 +25,9 @@ record ServerSettings(InetAddress bind, int httpsPort, int probePort, int thread
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
+        }
+        if (warmupRounds < 0) {
+            throw new IllegalArgumentException("warmupRounds must not be negative");
         }
         if (maxRequestBytes < 1024) {
             throw new IllegalArgumentException("maxRequestBytes must be at least 1024");

@@ -73,6 +73,7 @@ final class WebhookHandler implements HttpHandler {
                 return Reply.error(400, "Content-Length is not a number: " + length);
             }
         }
+        long start = System.nanoTime();
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes((int) maxRequestBytes + 1);
@@ -80,7 +81,14 @@ final class WebhookHandler implements HttpHandler {
         if (body.length > maxRequestBytes) {
             return tooLarge(exchange);
         }
-        return reviews.review(body);
+        long read = System.nanoTime();
+        Reply reply = reviews.review(body);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("review of {} bytes from {}: read in {} ms, answered {} in {} ms", body.length,
+                    exchange.getRemoteAddress(), (read - start) / 1_000_000, reply.status(),
+                    (System.nanoTime() - read) / 1_000_000);
+        }
+        return reply;
     }
 
     private Reply tooLarge(HttpExchange exchange) {

@@ -134,6 +134,18 @@ final class ConversionReviewsTest {
                 .isEqualTo(noService);
     }
 
+    @Test
+    void theWarmUpObjectsConvertBothWaysUnchanged() throws Exception {
+        List<ObjectNode> samples = new java.util.ArrayList<>();
+        try (var in = Warmup.class.getResourceAsStream("warmup.json")) {
+            TestDocs.JSON.readTree(in).forEach(n -> samples.add((ObjectNode) n));
+        }
+        assertThat(samples).hasSizeGreaterThan(10);
+        List<ObjectNode> up = TestDocs.converted(TestDocs.send(reviews, "getambassador.io/v3alpha1", samples));
+        assertThat(TestDocs.converted(TestDocs.send(reviews, "getambassador.io/v2", up))).isEqualTo(samples);
+        Warmup.run(Warmup.inProcess(reviews), 2, java.time.Duration.ofSeconds(10));
+    }
+
     // ---- malformed requests: 400 with a message -----------------------------------------------------------------
 
     @Test

@@ -39,7 +39,7 @@ final class WebhookServerTest {
         clock = new MutableClock(Instant.now());
         certificates = new InMemoryCertificateSource(POLICY, clock, Duration.ofHours(1));
         server = ApiextServer.start(new ServerSettings(InetAddress.getLoopbackAddress(), 0, 0, 2, 64 * 1024,
-                ObjectConverter.AmbassadorIdMarking.UNCHANGED), certificates, null, List.of());
+                ObjectConverter.AmbassadorIdMarking.UNCHANGED, 0), certificates, null, List.of());
         client = TlsClients.trusting(certificates.current().trusted());
         webhook = URI.create("https://127.0.0.1:" + server.httpsAddress().getPort() + WebhookHandler.PATH);
     }
@@ -180,7 +180,7 @@ final class WebhookServerTest {
         clock.set(Instant.now().minus(Duration.ofDays(9).plusHours(1)));
         certificates = new InMemoryCertificateSource(POLICY, clock, Duration.ofHours(1));
         server = ApiextServer.start(new ServerSettings(InetAddress.getLoopbackAddress(), 0, 0, 2, 64 * 1024,
-                ObjectConverter.AmbassadorIdMarking.UNCHANGED), certificates, null, List.of());
+                ObjectConverter.AmbassadorIdMarking.UNCHANGED, 0), certificates, null, List.of());
         webhook = URI.create("https://127.0.0.1:" + server.httpsAddress().getPort() + WebhookHandler.PATH);
         X509Certificate before = certificates.current().serving();
         X509Certificate ca = certificates.current().ca();

@@ -32,21 +32,24 @@ public final class EnvoyJson {
      * enough for hundreds of thousands of routes.
      */
     public static void writeBootstrap(EnvoyConfig config, java.io.Writer out) {
-        java.util.Map<String, io.envoyproxy.envoy.config.route.v3.RouteConfiguration> routes = new java.util.HashMap<>();
-        config.routeConfigurations().forEach(rc -> routes.put(rc.getName(), rc));
         try {
-            new ProtoJsonWriter(EnvoyTypes.REGISTRY, routes).write(bootstrap(config), out);
+            inliningWriter(config).write(bootstrap(config), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** As {@link #writeBootstrap(EnvoyConfig, java.io.Writer)}, as UTF-8 bytes to a stream (the fastest way). */
-    public static void writeBootstrap(EnvoyConfig config, java.io.OutputStream out) {
+    /** A writer that inlines {@code config}'s route configurations into the connection managers naming them. */
+    private static ProtoJsonWriter inliningWriter(EnvoyConfig config) {
         java.util.Map<String, io.envoyproxy.envoy.config.route.v3.RouteConfiguration> routes = new java.util.HashMap<>();
         config.routeConfigurations().forEach(rc -> routes.put(rc.getName(), rc));
+        return new ProtoJsonWriter(EnvoyTypes.REGISTRY, routes);
+    }
+
+    /** As {@link #writeBootstrap(EnvoyConfig, java.io.Writer)}, as UTF-8 bytes to a stream (the fastest way). */
+    public static void writeBootstrap(EnvoyConfig config, java.io.OutputStream out) {
         try {
-            new ProtoJsonWriter(EnvoyTypes.REGISTRY, routes).write(bootstrap(config), out);
+            inliningWriter(config).write(bootstrap(config), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
