@@ -174,6 +174,13 @@ public final class ApiextCommand implements Callable<Integer> {
             description = "Threads answering ConversionReviews (default: ${DEFAULT-VALUE}).")
     int threads = 4;
 
+    private @Nullable KubernetesClient clientOverride;
+
+    /** For tests: use this client instead of building one from the options. */
+    void useClient(KubernetesClient client) {
+        this.clientOverride = client;
+    }
+
     /** The running webhook and what it holds open. */
     static final class Running implements AutoCloseable {
         private final ApiextServer server;
@@ -274,7 +281,8 @@ public final class ApiextCommand implements Callable<Integer> {
         CrdPatcher patcher = noPatchCrds ? null : new CrdPatcher(client,
                 new CrdSelection(crdSelector, Set.copyOf(crdNames)),
                 new CrdPatcher.ServiceRef(ns, service, servicePort), Duration.ofSeconds(10));
-        return startServer(settings, certificates, patcher, listeners, client);
+        // A client handed in (tests) is its owner's to close.
+        return startServer(settings, certificates, patcher, listeners, client == clientOverride ? null : client);
     }
 
     private static Running startServer(ServerSettings settings, CertificateSource certificates,
@@ -326,13 +334,6 @@ public final class ApiextCommand implements Callable<Integer> {
         if (checkInterval.toMillis() < 100) {
             throw new ParameterException(spec.commandLine(), "--check-interval must be at least 100ms");
         }
-    }
-
-    private @Nullable KubernetesClient clientOverride;
-
-    /** For tests: use this client instead of building one from the options. */
-    void useClient(KubernetesClient client) {
-        this.clientOverride = client;
     }
 
     private KubernetesClient kubernetesClient() throws StartupException {

@@ -85,7 +85,8 @@ final class ApiextServer implements AutoCloseable {
         });
         ConversionReviews reviews = new ConversionReviews(new ObjectConverter(settings.marking()));
         https.createContext("/", new WebhookHandler(reviews, settings.maxRequestBytes()));
-        ExecutorService workers = Executors.newFixedThreadPool(settings.threads(), Threads.daemon("legate-apiext-http"));
+        ExecutorService workers = Executors.newFixedThreadPool(settings.threads(),
+                Threads.daemon("legate-apiext-http"));
         https.setExecutor(workers);
 
         ExecutorService probeWorker = Executors.newSingleThreadExecutor(Threads.daemon("legate-apiext-probes"));

@@ -83,7 +83,7 @@ final class Certificates {
         }
     }
 
-    /** A self-signed CA, valid from {@code now - BACKDATE} for {@code validity}, that may sign end certificates only. */
+    /** A self-signed CA, valid from {@code now - BACKDATE} for {@code validity}, that signs end certificates only. */
     static Issued newCa(String commonName, Instant now, Duration validity) {
         KeyPair pair = newKeyPair();
         X500Name subject = name(commonName);
@@ -128,7 +128,8 @@ final class Certificates {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(names.toArray(GeneralName[]::new)));
             builder.addExtension(Extension.subjectKeyIdentifier, false,

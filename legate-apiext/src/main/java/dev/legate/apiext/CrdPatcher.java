@@ -66,7 +66,7 @@ final class CrdPatcher implements AutoCloseable {
     private volatile @Nullable CertificateBundle bundle;
     private volatile boolean firstPassDone;
     private volatile boolean closed;
-    private @Nullable SharedIndexInformer<CustomResourceDefinition> informer;
+    private volatile @Nullable SharedIndexInformer<CustomResourceDefinition> informer;
 
     CrdPatcher(KubernetesClient client, CrdSelection selection, ServiceRef service, Duration retryAfter) {
         this.client = Objects.requireNonNull(client, "client");

@@ -46,7 +46,7 @@ final class SecretCertificateSource implements CertificateSource {
             Threads.daemon("legate-apiext-certs"));
     private volatile @Nullable CertificateBundle current;
     private @Nullable Consumer<CertificateBundle> listener;
-    private @Nullable SharedIndexInformer<Secret> informer;
+    private volatile @Nullable SharedIndexInformer<Secret> informer;
     private Duration retry = FIRST_RETRY;
 
     SecretCertificateSource(KubernetesClient client, String namespace, String name, CertificatePolicy policy,

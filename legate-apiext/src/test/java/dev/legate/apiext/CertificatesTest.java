@@ -119,7 +119,8 @@ final class CertificatesTest {
         CertificateBundle two = POLICY.create(NOW);
         Map<String, String> mixed = new HashMap<>(one.toSecretData());
         mixed.put("tls.key", two.toSecretData().get("tls.key"));
-        assertThatThrownBy(() -> CertificateBundle.fromSecretData(mixed)).hasMessageContaining("tls.key is not the key");
+        assertThatThrownBy(() -> CertificateBundle.fromSecretData(mixed))
+                .hasMessageContaining("tls.key is not the key");
 
         Map<String, String> foreignServing = new HashMap<>(one.toSecretData());
         foreignServing.put("tls.crt", two.toSecretData().get("tls.crt"));
