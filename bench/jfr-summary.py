@@ -62,6 +62,17 @@ STAGES = [
     ("dev.legate.compiler.output.Reports.snapshotYaml", "write snapshot.yaml"),
     ("dev.legate.app.CompileCommand.routeCount", "summary line: count routes"),
     ("dev.legate.app.CompileCommand.report", "summary line"),
+    # legate serve (bench/serve.sh): one reconfiguration, and what runs beside it
+    ("dev.legate.app.serve.Reconfigurer.run", "serve: reconfiguration"),
+    ("dev.legate.app.serve.XdsPublisher.publish", "publish"),
+    ("dev.legate.xds.ConsistencyCheck.check", "consistency check"),
+    ("dev.legate.xds.ContentSnapshot.of", "content snapshot (serialize + hash)"),
+    ("dev.legate.xds.ClientTracker.awaitAnswers", "wait for ACKs"),
+    ("dev.legate.app.serve.SnapshotStore.write", "serve: snapshot on disk"),
+    ("dev.legate.xds.PackedSerializer.serialize", "serve: xDS response (gRPC)"),
+    ("dev.legate.xds.ClientTracker.onV3StreamRequest", "serve: xDS request (gRPC)"),
+    ("dev.legate.xds.ClientTracker.onV3StreamResponse", "serve: xDS response (gRPC)"),
+    ("dev.legate.sources.DirectoryWatcher.loop", "serve: directory watcher"),
 ]
 
 
@@ -100,10 +111,14 @@ def main():
     stages = collections.Counter()
     inclusive = collections.Counter()
     selft = collections.Counter()
+    threads = collections.Counter()
     for e in samples:
         fr = frames_of(e)
         if not fr:
             continue
+        t = e.get("values", {}).get("sampledThread") or {}
+        # Pool threads are numbered (grpc-default-executor-3, ...): count them together.
+        threads[re.sub(r"[-#]?\d+$", "-N", t.get("javaName") or t.get("osName") or "?")] += 1
         stages[stage(fr)] += 1
         selft[fr[0]] += 1
         for m in set(fr):
@@ -115,6 +130,7 @@ def main():
             print(f"  {100.0 * v / n:5.1f}%  {v:6d}  {k}")
 
     show("stage (outermost Legate frame)", stages)
+    show("thread (Java threads only; numbered pool threads together)", threads)
     for wanted in args.stage:
         inc = collections.Counter()
         own = collections.Counter()

@@ -84,6 +84,11 @@ public final class Debouncer implements AutoCloseable {
         } catch (RuntimeException e) {
             // The action reports its own failures; this keeps the thread alive for the next change.
             LOG.error("reconfiguration failed unexpectedly", e);
+        } catch (Error e) {
+            // Out of memory and the like: the executor would swallow it without a word. Say so, and let it
+            // propagate (serve runs with -XX:+ExitOnOutOfMemoryError, so the process ends and is restarted).
+            LOG.error("reconfiguration failed fatally: {}", e.toString(), e);
+            throw e;
         }
     }
 

@@ -55,16 +55,35 @@ public final class SnapshotStore implements AutoCloseable {
         return root;
     }
 
-    /** Writes one configuration in the background; failures are logged. */
+    /** A configuration waiting to be written. */
+    private record Pending(CompileResult result, String version) {
+    }
+
+    /** The newest configuration not yet written; an older one it replaced is simply skipped. */
+    private final java.util.concurrent.atomic.AtomicReference<@org.jspecify.annotations.Nullable Pending> pending =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Writes one configuration in the background; failures are logged. When writes fall behind, only the newest
+     * waiting configuration is written, so a burst of reconfigurations cannot queue up memory.
+     */
     public void writeLater(CompileResult result, String version) {
-        writer.execute(() -> {
-            try {
-                write(result, version);
-            } catch (IOException | RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(SnapshotStore.class).warn(
-                        "cannot write the snapshot of version {} to {}: {}", version, root, e.getMessage());
-            }
-        });
+        if (pending.getAndSet(new Pending(result, version)) == null) {
+            writer.execute(this::writePending);
+        }
+    }
+
+    private void writePending() {
+        Pending next = pending.getAndSet(null);
+        if (next == null) {
+            return;
+        }
+        try {
+            write(next.result(), next.version());
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SnapshotStore.class).warn(
+                    "cannot write the snapshot of version {} to {}: {}", next.version(), root, e.getMessage());
+        }
     }
 
     /** Waits for the background writes queued so far (for tests and shutdown). */
