@@ -6,6 +6,7 @@ import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.Compiler;
 import dev.legate.compiler.Diagnostic;
 import dev.legate.compiler.config.ConfigDirectory;
+import dev.legate.compiler.config.ParsedFileCache;
 import dev.legate.compiler.config.ResourceSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ public final class Reconfigurer implements Runnable {
     private final ConfigPublisher publisher;
     private final @Nullable SnapshotStore snapshots;
     private final Clock clock;
+    /** One edit changes one file: re-parse only what changed. Used only on the reconfiguration thread. */
+    private final ParsedFileCache parsedFiles = new ParsedFileCache();
     private final AtomicReference<@Nullable Good> lastGood = new AtomicReference<>();
     private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
     private long attempts;
@@ -73,7 +76,7 @@ public final class Reconfigurer implements Runnable {
         long t0 = System.nanoTime();
         ResourceSnapshot snapshot;
         try {
-            snapshot = ConfigDirectory.read(configDir);
+            snapshot = ConfigDirectory.read(configDir, parsedFiles);
         } catch (IOException e) {
             fail(number, "cannot read " + configDir + ": " + e.getMessage());
             return;

@@ -35,6 +35,15 @@ public final class ConfigDirectory {
     }
 
     public static ResourceSnapshot read(Path directory) throws UnreadableDirectoryException {
+        return read(directory, null);
+    }
+
+    /**
+     * As {@link #read(Path)}, re-parsing only the files whose content changed since the last read through the same
+     * {@code cache} (null: no cache).
+     */
+    public static ResourceSnapshot read(Path directory, @org.jspecify.annotations.Nullable ParsedFileCache cache)
+            throws UnreadableDirectoryException {
         if (!Files.isDirectory(directory)) {
             throw new UnreadableDirectoryException(directory + " is not a directory",
                     new NotDirectoryException(directory.toString()));
@@ -50,7 +59,12 @@ public final class ConfigDirectory {
             throw new UnreadableDirectoryException("cannot list " + directory + ": " + e.getMessage(), e);
         }
         // Files are parsed in parallel, then gathered in path order: the snapshot does not depend on timing.
-        List<YamlDocuments.Parsed> parsed = files.parallelStream().map(file -> parseFile(directory, file)).toList();
+        List<YamlDocuments.Parsed> parsed = files.parallelStream().map(file -> parseFile(directory, file, cache))
+                .toList();
+        if (cache != null) {
+            cache.retainOnly(files.stream().map(f -> directory.relativize(f).toString())
+                    .collect(java.util.stream.Collectors.toSet()));
+        }
         List<RawDocument> documents = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (YamlDocuments.Parsed p : parsed) {
@@ -60,20 +74,29 @@ public final class ConfigDirectory {
         return new ResourceSnapshot(documents, diagnostics);
     }
 
-    private static YamlDocuments.Parsed parseFile(Path directory, Path file) {
+    private static YamlDocuments.Parsed parseFile(Path directory, Path file,
+            @org.jspecify.annotations.Nullable ParsedFileCache cache) {
         String origin = directory.relativize(file).toString();
-        String text;
+        byte[] bytes;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return failed(origin, origin + ": not UTF-8 text; skipped");
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return new YamlDocuments.Parsed(List.of(), List.of());
         } catch (IOException e) {
             return failed(origin, origin + ": cannot be read (" + e.getMessage() + "); skipped");
+        }
+        return cache == null ? parseBytes(origin, bytes) : cache.parse(origin, bytes, () -> parseBytes(origin, bytes));
+    }
+
+    private static YamlDocuments.Parsed parseBytes(String origin, byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return failed(origin, origin + ": not UTF-8 text; skipped");
         }
         return YamlDocuments.parse(origin, text);
     }
