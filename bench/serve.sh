@@ -89,35 +89,9 @@ cd "$ROOT"
 JAVA=$JAVA_HOME/bin/java
 
 # ---------------------------------------------------------------- 0. what to measure
-SRC=$ROOT
-GOAL=install
-if [ -n "$AT" ] || [ "$FROZEN" = 1 ]; then
-  SRC=$WORK/src
-  GOAL=package
-  rm -rf -- "$SRC"
-  mkdir -p "$SRC"
-  if [ -n "$AT" ]; then
-    log "exporting $AT (git archive) to $SRC"
-    git -C "$ROOT" archive --format=tar "$AT" | tar -x -C "$SRC"
-  else
-    log "copying the working tree to $SRC"
-    tar -C "$ROOT" --exclude=./.git --exclude='./*/target' --exclude=./.legate -cf - . | tar -x -C "$SRC"
-  fi
-  rm -rf -- "$SRC/legate-bench" "$SRC/bench"
-  tar -C "$ROOT" --exclude=./legate-bench/target -cf - ./legate-bench ./bench | tar -x -C "$SRC"
-fi
-{
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(git -C "$ROOT" log -1 --format=%s 2>/dev/null | cut -c1-80 || true))"
-  if [ -n "$AT" ]; then
-    echo "measured: commit $(git -C "$ROOT" rev-parse --short "$AT") (clean export) + this tree's legate-bench/ and bench/"
-  else
-    dirty=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -v -E ' (legate-bench|bench)/' | awk '{print $2}' | tr '\n' ' ' || true)
-    what="the working tree"
-    if [ "$FROZEN" = 1 ]; then what="a copy of the working tree taken at $(date +%H:%M:%S)"; fi
-    echo "measured: $what${dirty:+; uncommitted changes in: $dirty}"
-  fi
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo), $("$JAVA" -version 2>&1 | head -n 1)"
-} >"$WORK/source.log"
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
+prepare_source
 cat "$WORK/source.log" >&2
 cd "$SRC"
 
