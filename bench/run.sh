@@ -95,36 +95,7 @@ cat "$WORK/source.log" >&2
 cd "$SRC"
 
 # ---------------------------------------------------------------- 1. build
-log "building legate-bench (./mvnw -pl legate-bench -am $GOAL -DskipTests) in $SRC"
-built=0
-for attempt in 1 2 3 4 5; do
-  if ./mvnw -B -q -pl legate-bench -am "$GOAL" -DskipTests >"$WORK/build.log" 2>&1; then
-    built=1
-    break
-  fi
-  echo "build attempt $attempt failed (someone may be mid-edit); last lines:" >&2
-  grep -E 'ERROR|error:' "$WORK/build.log" | head -n 5 >&2 || tail -n 5 "$WORK/build.log" >&2
-  if [ "$FROZEN" = 1 ]; then
-    # Take a fresh copy: the edit that broke it may be finished by now.
-    tar -C "$ROOT" --exclude=./.git --exclude='./*/target' --exclude=./.legate --exclude=./legate-bench \
-      --exclude=./bench -cf - . | tar -x -C "$SRC"
-  fi
-  sleep 30
-done
-if [ "$built" = 0 ]; then
-  echo "bench/run.sh: the build keeps failing; see $WORK/build.log" >&2
-  KEEP=1
-  exit 1
-fi
-
-# The api jar goes first: it and pgv-java-stub both hold io.envoyproxy.pgv.validate.Validate,
-# and the pgv-java-stub copy does not verify against protobuf-java 3.25 (VerifyError: bad
-# return type in Validate$FieldRules.internalGetFieldAccessorTable). A bare lib/* puts the
-# jars in directory order, which may pick the wrong one.
-API_JAR=$(ls "$SRC"/legate-bench/target/lib/api-*.jar | head -n 1)
-CP="$SRC/legate-bench/target/legate-bench.jar:$API_JAR:$SRC/legate-bench/target/lib/*"
-JVM_OPTS=(--sun-misc-unsafe-memory-access=allow)
-if ! "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then JVM_OPTS=(); fi
+build_bench legate-bench bench/run.sh
 
 # ---------------------------------------------------------------- 2. generate and check
 CONFIG=$WORK/config-$MAPPINGS

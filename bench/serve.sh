@@ -96,31 +96,7 @@ cat "$WORK/source.log" >&2
 cd "$SRC"
 
 # ---------------------------------------------------------------- 1. build
-log "building legate-app and legate-bench (./mvnw -pl legate-app,legate-bench -am $GOAL -DskipTests) in $SRC"
-built=0
-for attempt in 1 2 3 4 5; do
-  if ./mvnw -B -q -pl legate-app,legate-bench -am "$GOAL" -DskipTests >"$WORK/build.log" 2>&1; then
-    built=1
-    break
-  fi
-  echo "build attempt $attempt failed (someone may be mid-edit); last lines:" >&2
-  grep -E 'ERROR|error:' "$WORK/build.log" | head -n 5 >&2 || tail -n 5 "$WORK/build.log" >&2
-  if [ "$FROZEN" = 1 ]; then
-    tar -C "$ROOT" --exclude=./.git --exclude='./*/target' --exclude=./.legate --exclude=./legate-bench \
-      --exclude=./bench -cf - . | tar -x -C "$SRC"
-  fi
-  sleep 30
-done
-if [ "$built" = 0 ]; then
-  echo "bench/serve.sh: the build keeps failing; see $WORK/build.log" >&2
-  KEEP=1
-  exit 1
-fi
-
-API_JAR=$(ls "$SRC"/legate-bench/target/lib/api-*.jar | head -n 1)
-CP="$SRC/legate-bench/target/legate-bench.jar:$API_JAR:$SRC/legate-bench/target/lib/*"
-JVM_OPTS=(--sun-misc-unsafe-memory-access=allow)
-if ! "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then JVM_OPTS=(); fi
+build_bench legate-app,legate-bench bench/serve.sh
 # The benchmark process shares the two cores with the serve process: keep it light (C1 only, one GC thread).
 # A young generation large enough for one edit's responses to all clients (100 x 1.7 MB at 1k), collected between
 # edits (ServeBenchmark calls System.gc() while it waits for the serve process to go idle).

@@ -21,14 +21,9 @@ import dev.legate.compiler.ir.IrBuilder;
 import dev.legate.compiler.ir.IrResult;
 import dev.legate.compiler.output.Reports;
 import dev.legate.envoy.constraints.EnvoyConstraints;
-import dev.legate.model.HostSpec;
-import dev.legate.model.ListenerSpec;
 import dev.legate.model.MappingSpec;
-import dev.legate.model.ModuleSpec;
 import dev.legate.model.Resource;
 import dev.legate.model.ResourceKey;
-import dev.legate.model.SecretSpec;
-import dev.legate.model.TLSContextSpec;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -265,9 +260,10 @@ public final class CompileCheck {
             long a = System.nanoTime();
             List<Resource<?>> resources = decode(decoder, snapshot);
             long b = System.nanoTime();
-            IrResult ir = IrBuilder.build(inputs(resources));
+            IrBuilder.Inputs inputs = IrBuilder.Inputs.of(resources, "default");
+            IrResult ir = IrBuilder.build(inputs);
             long c = System.nanoTime();
-            EnvoyTranslator.Translation translation = translator.translate(ir.ir(), secrets(resources));
+            EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets());
             long d = System.nanoTime();
             EnvoyOutput.write(translation.config(), new EnvoyOutput.CountingWriter());
             long e = System.nanoTime();
@@ -336,37 +332,6 @@ public final class CompileCheck {
             }
         }
         return List.copyOf(accepted.values());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static IrBuilder.Inputs inputs(List<Resource<?>> resources) {
-        List<Resource<MappingSpec>> mappings = new ArrayList<>();
-        List<Resource<HostSpec>> hosts = new ArrayList<>();
-        List<Resource<ListenerSpec>> listeners = new ArrayList<>();
-        List<Resource<TLSContextSpec>> contexts = new ArrayList<>();
-        List<Resource<ModuleSpec>> modules = new ArrayList<>();
-        for (Resource<?> r : resources) {
-            switch (r.spec()) {
-                case MappingSpec m -> mappings.add((Resource<MappingSpec>) r);
-                case HostSpec h -> hosts.add((Resource<HostSpec>) r);
-                case ListenerSpec l -> listeners.add((Resource<ListenerSpec>) r);
-                case TLSContextSpec t -> contexts.add((Resource<TLSContextSpec>) r);
-                case ModuleSpec m -> modules.add((Resource<ModuleSpec>) r);
-                default -> {
-                }
-            }
-        }
-        return new IrBuilder.Inputs(mappings, hosts, listeners, contexts, modules, secrets(resources), "default");
-    }
-
-    private static Map<String, SecretSpec> secrets(List<Resource<?>> resources) {
-        Map<String, SecretSpec> secrets = new TreeMap<>();
-        for (Resource<?> r : resources) {
-            if (r.spec() instanceof SecretSpec s) {
-                secrets.put(r.name() + "." + r.namespace(), s);
-            }
-        }
-        return secrets;
     }
 
     // ------------------------------------------------------------------ memory

@@ -10,14 +10,8 @@ import dev.legate.compiler.envoy.EnvoyTranslator;
 import dev.legate.compiler.ir.IrBuilder;
 import dev.legate.compiler.ir.IrResult;
 import dev.legate.envoy.constraints.EnvoyConstraints;
-import dev.legate.model.HostSpec;
-import dev.legate.model.ListenerSpec;
-import dev.legate.model.MappingSpec;
-import dev.legate.model.ModuleSpec;
 import dev.legate.model.Resource;
 import dev.legate.model.ResourceKey;
-import dev.legate.model.SecretSpec;
-import dev.legate.model.TLSContextSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,44 +61,13 @@ public final class Compiler {
             }
         }
         List<Resource<?>> resources = List.copyOf(accepted.values());
-        IrResult ir = IrBuilder.build(inputs(resources));
+        IrBuilder.Inputs inputs = IrBuilder.Inputs.of(resources, options.ambassadorNamespace());
+        IrResult ir = IrBuilder.build(inputs);
         diagnostics.addAll(ir.diagnostics());
-        EnvoyTranslator.Translation translation = translator.translate(ir.ir(), secrets(resources));
+        EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets());
         diagnostics.addAll(translation.diagnostics());
         List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
         sorted.sort(Diagnostic.ORDER);
         return new CompileResult(resources, ir.ir(), translation.config(), sorted);
-    }
-
-    @SuppressWarnings("unchecked")
-    private IrBuilder.Inputs inputs(List<Resource<?>> resources) {
-        List<Resource<MappingSpec>> mappings = new ArrayList<>();
-        List<Resource<HostSpec>> hosts = new ArrayList<>();
-        List<Resource<ListenerSpec>> listeners = new ArrayList<>();
-        List<Resource<TLSContextSpec>> contexts = new ArrayList<>();
-        List<Resource<ModuleSpec>> modules = new ArrayList<>();
-        for (Resource<?> r : resources) {
-            switch (r.spec()) {
-                case MappingSpec m -> mappings.add((Resource<MappingSpec>) r);
-                case HostSpec h -> hosts.add((Resource<HostSpec>) r);
-                case ListenerSpec l -> listeners.add((Resource<ListenerSpec>) r);
-                case TLSContextSpec t -> contexts.add((Resource<TLSContextSpec>) r);
-                case ModuleSpec m -> modules.add((Resource<ModuleSpec>) r);
-                default -> {
-                }
-            }
-        }
-        return new IrBuilder.Inputs(mappings, hosts, listeners, contexts, modules, secrets(resources),
-                options.ambassadorNamespace());
-    }
-
-    private static Map<String, SecretSpec> secrets(List<Resource<?>> resources) {
-        Map<String, SecretSpec> secrets = new TreeMap<>();
-        for (Resource<?> r : resources) {
-            if (r.spec() instanceof SecretSpec s) {
-                secrets.put(r.name() + "." + r.namespace(), s);
-            }
-        }
-        return secrets;
     }
 }

@@ -40,6 +40,33 @@ public final class IrBuilder {
             secrets = Map.copyOf(secrets);
             requireNonNull(ambassadorNamespace, "ambassadorNamespace");
         }
+
+        /**
+         * Sorts accepted resources by kind; TLS Secrets are keyed {@code name.namespace}. Kinds the IR does not use
+         * (Services, kinds not compiled yet) are left out.
+         */
+        @SuppressWarnings("unchecked")
+        public static Inputs of(List<Resource<?>> resources, String ambassadorNamespace) {
+            List<Resource<MappingSpec>> mappings = new ArrayList<>();
+            List<Resource<HostSpec>> hosts = new ArrayList<>();
+            List<Resource<ListenerSpec>> listeners = new ArrayList<>();
+            List<Resource<TLSContextSpec>> contexts = new ArrayList<>();
+            List<Resource<ModuleSpec>> modules = new ArrayList<>();
+            Map<String, SecretSpec> secrets = new java.util.TreeMap<>();
+            for (Resource<?> r : resources) {
+                switch (r.spec()) {
+                    case MappingSpec m -> mappings.add((Resource<MappingSpec>) r);
+                    case HostSpec h -> hosts.add((Resource<HostSpec>) r);
+                    case ListenerSpec l -> listeners.add((Resource<ListenerSpec>) r);
+                    case TLSContextSpec t -> contexts.add((Resource<TLSContextSpec>) r);
+                    case ModuleSpec m -> modules.add((Resource<ModuleSpec>) r);
+                    case SecretSpec secret -> secrets.put(r.name() + "." + r.namespace(), secret);
+                    default -> {
+                    }
+                }
+            }
+            return new Inputs(mappings, hosts, listeners, contexts, modules, secrets, ambassadorNamespace);
+        }
     }
 
     public static IrResult build(Inputs inputs) {
