@@ -8,6 +8,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Snapshot;
 import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,10 @@ import org.jspecify.annotations.Nullable;
  * versions (used by delta xDS) from {@code Message.hashCode()}, which mixes in the identity hash of the message
  * descriptor: it changes with every JVM, so after a restart every delta client would be sent everything again. Here
  * a resource's version is the first 16 hex digits of the SHA-256 of its deterministic serialization, and a type's
- * version the same over the name-sorted resources' names and bytes, NUL-separated. The same bytes are sent on the
- * wire (see {@link PackedSerializer}), so each resource is serialized once per change, not once per client.
+ * version the same over the name-sorted resources' names and versions, NUL-separated (a hash of hashes: a type of
+ * one 17 MB route configuration is not hashed twice). The same bytes are sent on the wire (see
+ * {@link PackedSerializer}), so each resource is serialized once per change, not once per client; route
+ * configurations are assembled from the bytes of the routes that did not change (see {@link RouteBytes}).
  *
  * <p>Immutable. Resources of each type are kept in name order, which is the order of state-of-the-world responses.
  */
@@ -41,8 +44,8 @@ final class ContentSnapshot extends Snapshot {
     record Entry(String name, Message resource, ByteString bytes, String version, Any packed) {
 
         /** Serializes {@code resource}; reuses {@code previous} (same instance, same bytes) if nothing changed. */
-        static Entry of(XdsType type, String name, Message resource, @Nullable Entry previous) {
-            ByteString bytes = serialize(resource);
+        static Entry of(XdsType type, String name, Message resource, @Nullable Entry previous, RouteBytes routes) {
+            ByteString bytes = resource instanceof RouteConfiguration rc ? routes.serialize(rc) : serialize(resource);
             if (previous != null && previous.bytes.equals(bytes)) {
                 return previous;
             }
@@ -66,7 +69,7 @@ final class ContentSnapshot extends Snapshot {
             for (Entry e : byName.values()) {
                 digest.update(e.name().getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
-                e.bytes().asReadOnlyByteBufferList().forEach(digest::update);
+                digest.update(e.version().getBytes(StandardCharsets.US_ASCII));
                 digest.update((byte) 0);
                 versioned.put(e.name(), VersionedResource.create(e.resource(), e.version()));
                 resources.put(e.name(), e.resource());
@@ -90,22 +93,27 @@ final class ContentSnapshot extends Snapshot {
 
     /** Everything in {@code resources}, reusing the entries of {@code previous} whose bytes did not change. */
     static ContentSnapshot of(XdsResources resources, @Nullable ContentSnapshot previous) {
+        return of(resources, previous, new RouteBytes());
+    }
+
+    /** Like {@link #of(XdsResources, ContentSnapshot)}, serializing route configurations with {@code routes}. */
+    static ContentSnapshot of(XdsResources resources, @Nullable ContentSnapshot previous, RouteBytes routes) {
         EnumMap<XdsType, TypeSet> types = new EnumMap<>(XdsType.class);
-        types.put(XdsType.SECRET, typeSet(XdsType.SECRET, resources.secrets(), previous));
-        types.put(XdsType.CLUSTER, typeSet(XdsType.CLUSTER, resources.clusters(), previous));
-        types.put(XdsType.ENDPOINT, typeSet(XdsType.ENDPOINT, resources.endpoints(), previous));
-        types.put(XdsType.ROUTE, typeSet(XdsType.ROUTE, resources.routes(), previous));
-        types.put(XdsType.LISTENER, typeSet(XdsType.LISTENER, resources.listeners(), previous));
+        types.put(XdsType.SECRET, typeSet(XdsType.SECRET, resources.secrets(), previous, routes));
+        types.put(XdsType.CLUSTER, typeSet(XdsType.CLUSTER, resources.clusters(), previous, routes));
+        types.put(XdsType.ENDPOINT, typeSet(XdsType.ENDPOINT, resources.endpoints(), previous, routes));
+        types.put(XdsType.ROUTE, typeSet(XdsType.ROUTE, resources.routes(), previous, routes));
+        types.put(XdsType.LISTENER, typeSet(XdsType.LISTENER, resources.listeners(), previous, routes));
         return new ContentSnapshot(types);
     }
 
     private static TypeSet typeSet(XdsType type, List<? extends Message> resources,
-            @Nullable ContentSnapshot previous) {
+            @Nullable ContentSnapshot previous, RouteBytes routes) {
         Map<String, Entry> prior = previous == null ? Map.of() : previous.set(type).entries();
         return TypeSet.of(type, resources.stream()
                 .map(r -> {
                     String name = io.envoyproxy.controlplane.cache.Resources.getResourceName(r);
-                    return Entry.of(type, name, r, prior.get(name));
+                    return Entry.of(type, name, r, prior.get(name), routes);
                 })
                 .toList());
     }

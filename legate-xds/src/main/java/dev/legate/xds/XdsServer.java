@@ -139,6 +139,8 @@ public final class XdsServer implements AutoCloseable {
     private final ReentrantLock publishLock = new ReentrantLock();
     /** The snapshot last set on the cache. Guarded by {@link #publishLock}. */
     private @Nullable ContentSnapshot current;
+    /** The wire form of the routes being served, reused by the next publish. Guarded by {@link #publishLock}. */
+    private final RouteBytes routeBytes = new RouteBytes();
     /** The configuration last accepted, in full. */
     private volatile @Nullable ContentSnapshot published;
 
@@ -200,7 +202,8 @@ public final class XdsServer implements AutoCloseable {
         publishLock.lock();
         try {
             ContentSnapshot previous = current;
-            ContentSnapshot target = ContentSnapshot.of(resources, previous);
+            ContentSnapshot target = ContentSnapshot.of(resources, previous, routeBytes);
+            routeBytes.nextGeneration();
             if (previous != null && target.versions().equals(previous.versions())) {
                 return result(Outcome.UNCHANGED, previous.versions(), List.of(), List.of(), List.of(), start);
             }

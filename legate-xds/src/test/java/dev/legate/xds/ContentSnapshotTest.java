@@ -33,7 +33,9 @@ final class ContentSnapshotTest {
             digest.update(io.envoyproxy.controlplane.cache.Resources.getResourceName(m)
                     .getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
-            digest.update(ContentSnapshot.serialize(m).toByteArray());
+            MessageDigest own = MessageDigest.getInstance("SHA-256");
+            own.update(ContentSnapshot.serialize(m).toByteArray());
+            digest.update(HexFormat.of().formatHex(own.digest(), 0, 8).getBytes(StandardCharsets.US_ASCII));
             digest.update((byte) 0);
         }
         return HexFormat.of().formatHex(digest.digest(), 0, 8);
