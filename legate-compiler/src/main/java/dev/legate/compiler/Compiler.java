@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.config.DecodeSettings;
 import dev.legate.compiler.config.Decoded;
+import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceDecoder;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.envoy.EnvoyTranslator;
@@ -13,6 +14,7 @@ import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.Resource;
 import dev.legate.model.ResourceKey;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +22,22 @@ import java.util.TreeMap;
 
 /**
  * The compiler: a pure function from one {@link ResourceSnapshot} to Envoy configuration. Bad input becomes
- * diagnostics on the resources concerned; everything else still compiles. Thread-safe; reuse one instance (it caches
- * Envoy's constraint validators).
+ * diagnostics on the resources concerned; everything else still compiles. Thread-safe; reuse one instance: it caches
+ * Envoy's constraint validators, and what the last compile decoded and translated, so that a compile of a snapshot
+ * that differs in a few documents mostly reuses the work of the last one (see {@code RouteMemo}). The output never depends on what was cached:
+ * a compile gives the same result on a fresh instance.
  */
 public final class Compiler {
 
     private final CompileOptions options;
     private final ResourceDecoder decoder;
     private final EnvoyTranslator translator;
+    /**
+     * The last compile's decoded documents, by document instance: sources hand over the very same {@link RawDocument}
+     * for an unchanged document (the directory source re-parses only files whose bytes changed), and decoding depends
+     * on nothing else, so an edit decodes one document instead of all of them.
+     */
+    private volatile Map<RawDocument, Decoded> decodedBefore = Map.of();
 
     public Compiler(CompileOptions options) {
         this(options, new EnvoyConstraints());
@@ -49,7 +59,16 @@ public final class Compiler {
         List<Diagnostic> diagnostics = new ArrayList<>(snapshot.loadDiagnostics());
         Map<ResourceKey, Resource<?>> accepted = new TreeMap<>();
         // Documents are independent: decode them in parallel, then take the results in snapshot order.
-        List<Decoded> decodedDocuments = snapshot.documents().parallelStream().map(decoder::decode).toList();
+        Map<RawDocument, Decoded> before = decodedBefore;
+        List<Decoded> decodedDocuments = snapshot.documents().parallelStream().map(d -> {
+            Decoded known = before.get(d);
+            return known != null ? known : decoder.decode(d);
+        }).toList();
+        Map<RawDocument, Decoded> decodedNow = new IdentityHashMap<>(decodedDocuments.size() * 2);
+        for (int i = 0; i < decodedDocuments.size(); i++) {
+            decodedNow.put(snapshot.documents().get(i), decodedDocuments.get(i));
+        }
+        decodedBefore = decodedNow;
         for (Decoded decoded : decodedDocuments) {
             diagnostics.addAll(decoded.diagnostics());
             if (decoded instanceof Decoded.Accepted a) {

@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import org.jspecify.annotations.Nullable;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +34,8 @@ import java.util.Set;
 public final class EnvoyTranslator {
 
     private final EnvoyConstraints constraints;
+    /** The routes of the last translation, for the next (see {@link RouteMemo}). */
+    private volatile RouteMemo routeMemo = RouteMemo.EMPTY;
 
     public EnvoyTranslator(EnvoyConstraints constraints) {
         this.constraints = requireNonNull(constraints, "constraints");
@@ -48,7 +51,7 @@ public final class EnvoyTranslator {
 
     /** The Envoy route for a bound route, or null when it (or the cluster it needs) was left out. */
     private @Nullable Route route(IrListener.IrBoundRoute bound, RouteTranslator routeTranslator,
-            Set<String> validClusters, Map<Route, Boolean> checked, List<Diagnostic> diagnostics) {
+            Set<String> validClusters, RouteMemo.Generation memo, Set<Route> reported, List<Diagnostic> diagnostics) {
         if (bound.route().action() instanceof IrRouteAction.Forward f && bound.action() == IrListener.Variant.ROUTE
                 && (!validClusters.contains(f.cluster())
                 || (f.mirror() != null && !validClusters.contains(f.mirror().cluster())))) {
@@ -58,17 +61,15 @@ public final class EnvoyTranslator {
         if (route == null) {
             return null;
         }
-        Boolean ok = checked.get(route);
-        if (ok == null) {
-            List<String> violations = constraints.violations(route);
-            ok = violations.isEmpty();
-            checked.put(route, ok);
-            if (!ok) {
-                diagnostics.add(Diagnostic.error(bound.route().provenance().primary(), "route breaks Envoy's "
-                        + "constraints and is left out: " + String.join("; ", violations)));
-            }
+        List<String> violations = memo.violations(route, constraints::violations);
+        if (violations.isEmpty()) {
+            return route;
         }
-        return ok ? route : null;
+        if (reported.add(route)) {
+            diagnostics.add(Diagnostic.error(bound.route().provenance().primary(), "route breaks Envoy's "
+                    + "constraints and is left out: " + String.join("; ", violations)));
+        }
+        return null;
     }
 
     public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial) {
@@ -92,15 +93,16 @@ public final class EnvoyTranslator {
             }
         }
 
-        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), diagnostics);
-        Map<Route, Boolean> checked = new IdentityHashMap<>();
+        RouteMemo.Generation memo = routeMemo.next(ir.settings());
+        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), diagnostics, memo);
+        Set<Route> reported = Collections.newSetFromMap(new IdentityHashMap<>());
         ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigurations = new ArrayList<>();
         for (IrListener l : ir.listeners()) {
             List<RouteConfiguration> own = new ArrayList<>();
             Listener listener = listenerTranslator.translate(l, bound -> route(bound, routeTranslator,
-                    validClusters, checked, diagnostics), own);
+                    validClusters, memo, reported, diagnostics), own);
             List<String> violations = new ArrayList<>(constraints.violations(listener));
             for (RouteConfiguration rc : own) {
                 // Routes were checked one by one; check the rest of each route configuration without them.
@@ -128,6 +130,7 @@ public final class EnvoyTranslator {
                         + "constraints: " + String.join("; ", violations)));
             }
         }
+        routeMemo = memo.done();
         return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets), diagnostics);
     }
 }

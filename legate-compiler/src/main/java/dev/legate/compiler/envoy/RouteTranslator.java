@@ -44,31 +44,47 @@ final class RouteTranslator {
 
     private final IrSettings settings;
     private final List<Diagnostic> diagnostics;
-    /** (route, variant) to its proto; null values record routes that failed. */
-    private final Map<IrRoute, Route[]> cache = new IdentityHashMap<>();
+    /** (route, variant) to its proto or the reason it failed, by IR route instance, for this compile. */
+    private final Map<IrRoute, RouteMemo.Slots> cache = new IdentityHashMap<>();
+    private final RouteMemo.Generation memo;
 
-    RouteTranslator(IrSettings settings, List<Diagnostic> diagnostics) {
+    /**
+     * Everything a route's translation reads must come from its {@link IrBoundRoute} or from {@code settings}: routes
+     * are memoized across compiles on exactly those (see {@link RouteMemo}).
+     */
+    RouteTranslator(IrSettings settings, List<Diagnostic> diagnostics, RouteMemo.Generation memo) {
         this.settings = settings;
         this.diagnostics = diagnostics;
+        this.memo = memo;
     }
 
     /** The Envoy route for a bound route, or null when its Mapping could not be translated. */
     @Nullable Route translate(IrBoundRoute bound) {
-        Route[] variants = cache.computeIfAbsent(bound.route(), r -> new Route[6]);
-        int slot = bound.xfp().ordinal() * 2 + bound.action().ordinal();
-        Route route = variants[slot];
-        if (route == null) {
-            route = build(bound);
-            variants[slot] = route == null ? FAILED : route;
+        IrRoute ir = bound.route();
+        RouteMemo.Slots variants = cache.get(ir);
+        if (variants == null) {
+            variants = memo.slots(ir);
+            cache.put(ir, variants);
         }
-        return route == FAILED ? null : route;
+        int slot = bound.xfp().ordinal() * 2 + bound.action().ordinal();
+        if (variants.routes[slot] == null && variants.failures[slot] == null) {
+            try {
+                variants.routes[slot] = build(bound);
+            } catch (InvalidRouteException e) {
+                variants.failures[slot] = e.getMessage() + "; the route is left out";
+            }
+        }
+        String failure = variants.failures[slot];
+        if (failure != null && !variants.reported[slot]) {
+            variants.reported[slot] = true;
+            diagnostics.add(Diagnostic.error(ir.provenance().primary(), failure));
+        }
+        return variants.routes[slot];
     }
 
-    private static final Route FAILED = Route.newBuilder().setName("legate-failed-route").build();
-
-    private @Nullable Route build(IrBoundRoute bound) {
+    private Route build(IrBoundRoute bound) throws InvalidRouteException {
         IrRoute ir = bound.route();
-        try {
+        {
             Route.Builder route = Route.newBuilder().setMatch(match(ir.match(), bound.xfp()));
             if (bound.action() == Variant.REDIRECT) {
                 route.setRedirect(RedirectAction.newBuilder().setHttpsRedirect(true));
@@ -87,9 +103,6 @@ final class RouteTranslator {
             route.addAllRequestHeadersToRemove(ir.requestHeadersToRemove());
             route.addAllResponseHeadersToRemove(ir.responseHeadersToRemove());
             return route.build();
-        } catch (InvalidRouteException e) {
-            diagnostics.add(Diagnostic.error(ir.provenance().primary(), e.getMessage() + "; the route is left out"));
-            return null;
         }
     }
 

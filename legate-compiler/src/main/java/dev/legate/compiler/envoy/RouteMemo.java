@@ -1,0 +1,100 @@
+package dev.legate.compiler.envoy;
+
+import dev.legate.compiler.ir.IrRoute;
+import dev.legate.compiler.ir.IrSettings;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The routes one compile translated and checked, kept for the next: a route whose IR equals one translated before gets
+ * the very same {@link Route} instance back, with no new translation and no new constraint check. At 10,000 Mappings
+ * an edit changes a handful of the 100,000 routes; the same instances also let the xDS server and the snapshot
+ * writer reuse the bytes they made of them.
+ *
+ * <p>A route's translation reads its {@link IrRoute}, the variant it is bound with and the {@link IrSettings}, nothing
+ * else ({@link RouteTranslator} must keep it so); a memo made with other settings is not used. The output of a compile
+ * never depends on the memo: {@code IncrementalCompileTest} compares compiles with and without one.
+ *
+ * <p>Immutable once made; a compile reads the previous memo and makes the next ({@link Generation}).
+ */
+final class RouteMemo {
+
+    static final RouteMemo EMPTY = new RouteMemo(null, Map.of(), Map.of());
+
+    /** What each variant of one IR route became: a route, or the reason it could not be translated. */
+    static final class Slots {
+        static final int COUNT = 6;
+        final @Nullable Route[] routes = new Route[COUNT];
+        final @Nullable String[] failures = new String[COUNT];
+        /** Whether this compile reported the failure of a variant yet (not copied: each compile reports its own). */
+        final boolean[] reported = new boolean[COUNT];
+
+        Slots copy() {
+            Slots copy = new Slots();
+            System.arraycopy(routes, 0, copy.routes, 0, COUNT);
+            System.arraycopy(failures, 0, copy.failures, 0, COUNT);
+            return copy;
+        }
+    }
+
+    private final @Nullable IrSettings settings;
+    /** By equality of the IR route. */
+    private final Map<IrRoute, Slots> translated;
+    /** By identity of the route: Envoy's constraint violations (empty: valid). */
+    private final Map<Route, List<String>> violations;
+
+    private RouteMemo(@Nullable IrSettings settings, Map<IrRoute, Slots> translated,
+            Map<Route, List<String>> violations) {
+        this.settings = settings;
+        this.translated = translated;
+        this.violations = violations;
+    }
+
+    /** A compile's view: what the previous compile made, and what this one makes. */
+    Generation next(IrSettings settings) {
+        return new Generation(settings, settings.equals(this.settings) ? this : EMPTY);
+    }
+
+    /** The memo of one compile in the making. Not thread-safe: one compile, one thread. */
+    static final class Generation {
+        private final IrSettings settings;
+        private final RouteMemo previous;
+        private final Map<IrRoute, Slots> translated = new HashMap<>();
+        private final Map<Route, List<String>> violations = new IdentityHashMap<>();
+
+        private Generation(IrSettings settings, RouteMemo previous) {
+            this.settings = settings;
+            this.previous = previous;
+        }
+
+        /** The slots of an IR route met for the first time in this compile: the previous compile's, or empty ones. */
+        Slots slots(IrRoute route) {
+            Slots before = previous.translated.get(route);
+            Slots slots = before == null ? new Slots() : before.copy();
+            translated.put(route, slots);
+            return slots;
+        }
+
+        /** Envoy's constraint violations of {@code route}, checked once per instance across compiles. */
+        List<String> violations(Route route, java.util.function.Function<Route, List<String>> check) {
+            List<String> known = violations.get(route);
+            if (known == null) {
+                known = previous.violations.get(route);
+                if (known == null) {
+                    known = List.copyOf(check.apply(route));
+                }
+                violations.put(route, known);
+            }
+            return known;
+        }
+
+        /** The memo for the next compile. */
+        RouteMemo done() {
+            return new RouteMemo(settings, translated, violations);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.legate.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.legate.compiler.config.RawDocument;
+import dev.legate.compiler.config.ResourceSnapshot;
+import dev.legate.compiler.output.EnvoyJson;
+import dev.legate.compiler.output.Reports;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Incremental equals full: a compiler that remembers its previous compiles (decoded documents, translated and checked
+ * routes) gives byte for byte what a fresh one gives, on every golden input and on every change set made by removing
+ * one document; and it does reuse: an unchanged Mapping keeps its very Route instances.
+ */
+final class IncrementalCompileTest {
+
+    @Test
+    void aWarmCompilerGivesWhatAFreshOneGivesOnEveryChangeSet() throws IOException {
+        List<Path> inputs = goldenInputs();
+        Compiler warm = new Compiler(CompileOptions.DEFAULTS);
+        for (Path other : inputs) {
+            warm.compile(Fixtures.snapshot(other));
+        }
+        int compared = 0;
+        for (Path input : inputs) {
+            ResourceSnapshot full = Fixtures.snapshot(input);
+            assertSame(warm, full, input + " after the other fixtures");
+            // Each document removed in turn, then put back: every step compiled warm and fresh.
+            for (int i = 0; i < full.documents().size(); i++) {
+                List<RawDocument> fewer = new ArrayList<>(full.documents());
+                fewer.remove(i);
+                assertSame(warm, new ResourceSnapshot(fewer, full.loadDiagnostics()),
+                        input + " without document " + i);
+                assertSame(warm, full, input + " with document " + i + " back");
+                compared += 2;
+            }
+        }
+        assertThat(compared).as("change sets compared").isGreaterThan(50);
+    }
+
+    @Test
+    void anUnchangedMappingKeepsItsRouteInstancesAndAnEditedOneDoesNot() {
+        String header = """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Listener
+                metadata: {name: http, namespace: default}
+                spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+                ---
+                """;
+        String kept = """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Mapping
+                metadata: {name: kept, namespace: default}
+                spec: {hostname: "*", prefix: /kept/, service: kept}
+                """;
+        String edited = """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Mapping
+                metadata: {name: edited, namespace: default}
+                spec: {hostname: "*", prefix: /edited/, service: edited, timeout_ms: %d}
+                """;
+        List<RawDocument> common = new ArrayList<>(Fixtures.parse("a.yaml", header + kept).documents());
+        List<RawDocument> before = new ArrayList<>(common);
+        before.addAll(Fixtures.parse("b.yaml", edited.formatted(1000)).documents());
+        List<RawDocument> after = new ArrayList<>(common);
+        after.addAll(Fixtures.parse("b.yaml", edited.formatted(2000)).documents());
+
+        Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
+        CompileResult first = compiler.compile(ResourceSnapshot.of(before));
+        CompileResult second = compiler.compile(ResourceSnapshot.of(after));
+        assertThat(first.errorCount()).isZero();
+
+        List<Route> keptBefore = routes(first, "/kept/");
+        List<Route> keptAfter = routes(second, "/kept/");
+        assertThat(keptBefore).isNotEmpty().hasSameSizeAs(keptAfter);
+        for (int i = 0; i < keptBefore.size(); i++) {
+            assertThat(keptAfter.get(i)).isSameAs(keptBefore.get(i));
+        }
+        List<Route> editedBefore = routes(first, "/edited/");
+        List<Route> editedAfter = routes(second, "/edited/");
+        assertThat(editedAfter).isNotEmpty().hasSameSizeAs(editedBefore);
+        for (int i = 0; i < editedBefore.size(); i++) {
+            assertThat(editedAfter.get(i)).isNotSameAs(editedBefore.get(i)).isNotEqualTo(editedBefore.get(i));
+        }
+        assertThat(render(second)).isEqualTo(render(new Compiler(CompileOptions.DEFAULTS)
+                .compile(ResourceSnapshot.of(after))));
+    }
+
+    private static List<Route> routes(CompileResult result, String prefix) {
+        List<Route> found = new ArrayList<>();
+        for (RouteConfiguration rc : result.envoy().routeConfigurations()) {
+            for (VirtualHost host : rc.getVirtualHostsList()) {
+                for (Route route : host.getRoutesList()) {
+                    if (route.getMatch().getPrefix().equals(prefix)) {
+                        found.add(route);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void assertSame(Compiler warm, ResourceSnapshot snapshot, String what) {
+        String fresh = render(new Compiler(CompileOptions.DEFAULTS).compile(snapshot));
+        assertThat(render(warm.compile(snapshot))).as(what).isEqualTo(fresh);
+    }
+
+    private static List<Path> goldenInputs() throws IOException {
+        try (Stream<Path> files = Files.list(Fixtures.GOLDEN)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
+        }
+    }
+
+    private static String render(CompileResult result) {
+        return EnvoyJson.toJson(EnvoyJson.bootstrap(result.envoy())) + Reports.diagnosticsJson(result.diagnostics())
+                + Reports.irJson(result.ir()) + Reports.snapshotYaml(result.resources());
+    }
+}
