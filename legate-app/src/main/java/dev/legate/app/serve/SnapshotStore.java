@@ -15,10 +15,18 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the last N configurations on disk, one directory each ({@code 000042-<version>/} with snapshot.yaml, ir.json,
@@ -31,46 +39,91 @@ public final class SnapshotStore implements AutoCloseable {
 
     private final Path root;
     private final int keep;
+    private final Duration quiet;
     private long sequence;
+    /** Routes and resources rendered by the last write, reused by the next (the compiler keeps unchanged instances). */
+    private final EnvoyJson.RenderedRoutes renderedRoutes = new EnvoyJson.RenderedRoutes();
+    private final Reports.RenderedResources renderedResources = new Reports.RenderedResources();
     /** Writes happen here, in order, so that a slow disk never delays the next publish. */
-    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "legate-snapshot-writer");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "legate-snapshot-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
+    /** A store whose background writes wait for {@link #DEFAULT_QUIET} without reconfiguration. */
     public SnapshotStore(Path root, int keep) throws IOException {
+        this(root, keep, DEFAULT_QUIET);
+    }
+
+    /**
+     * A store of the last {@code keep} configurations under {@code root}. A background write starts once no newer
+     * configuration has come for {@code quiet}, and at the latest {@link #MAX_DELAY} after the oldest waiting one:
+     * rendering a large configuration to disk takes as long as compiling it, and on a small machine it would
+     * otherwise compete with the next reconfiguration of a burst.
+     */
+    public SnapshotStore(Path root, int keep, Duration quiet) throws IOException {
         this.root = requireNonNull(root, "root");
         if (keep < 1) {
             throw new IllegalArgumentException("keep: " + keep + " (expected: >= 1)");
         }
         this.keep = keep;
+        this.quiet = requireNonNull(quiet, "quiet");
         Files.createDirectories(root);
         this.sequence = existing().stream().mapToLong(p -> Long.parseLong(p.getFileName().toString()
                 .substring(0, 6))).max().orElse(0);
     }
 
+    /** How long background writes wait for the reconfigurations to pause, by default. */
+    public static final Duration DEFAULT_QUIET = Duration.ofMillis(300);
+    /** The longest a configuration waits to be written while reconfigurations keep coming. */
+    public static final Duration MAX_DELAY = Duration.ofSeconds(5);
+
     public Path root() {
         return root;
     }
 
-    /** A configuration waiting to be written. */
-    private record Pending(CompileResult result, String version) {
+    /** A configuration waiting to be written, since when something has been waiting, and when it came. */
+    private record Pending(CompileResult result, String version, long waitingSinceNanos, long offeredNanos) {
     }
 
     /** The newest configuration not yet written; an older one it replaced is simply skipped. */
-    private final java.util.concurrent.atomic.AtomicReference<@org.jspecify.annotations.Nullable Pending> pending =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<@Nullable Pending> pending = new AtomicReference<>();
 
     /**
-     * Writes one configuration in the background; failures are logged. When writes fall behind, only the newest
-     * waiting configuration is written, so a burst of reconfigurations cannot queue up memory.
+     * Writes one configuration in the background, once reconfigurations pause (see the constructor); failures are
+     * logged. Only the newest waiting configuration is written, so a burst of reconfigurations cannot queue up memory.
      */
     public void writeLater(CompileResult result, String version) {
-        if (pending.getAndSet(new Pending(result, version)) == null) {
-            writer.execute(this::writePending);
+        long now = System.nanoTime();
+        Pending before = pending.getAndUpdate(p -> new Pending(result, version,
+                p == null ? now : p.waitingSinceNanos(), now));
+        if (before == null) {
+            schedule(quiet.toNanos());
         }
+    }
+
+    private void schedule(long delayNanos) {
+        try {
+            writer.schedule(this::writeWhenQuiet, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed: the configuration is still served, only its copy on disk is missing.
+        }
+    }
+
+    private void writeWhenQuiet() {
+        Pending next = pending.get();
+        if (next == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        long untilQuiet = next.offeredNanos() + quiet.toNanos() - now;
+        long untilDeadline = next.waitingSinceNanos() + MAX_DELAY.toNanos() - now;
+        if (untilQuiet > 0 && untilDeadline > 0) {
+            schedule(Math.min(untilQuiet, untilDeadline));
+            return;
+        }
+        writePending();
     }
 
     private void writePending() {
@@ -81,15 +134,15 @@ public final class SnapshotStore implements AutoCloseable {
         try {
             write(next.result(), next.version());
         } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SnapshotStore.class).warn(
+            LoggerFactory.getLogger(SnapshotStore.class).warn(
                     "cannot write the snapshot of version {} to {}: {}", next.version(), root, e.getMessage());
         }
     }
 
-    /** Waits for the background writes queued so far (for tests and shutdown). */
+    /** Writes what is waiting now, without waiting for a pause, and waits for it (for tests and shutdown). */
     public void flush() throws InterruptedException {
         try {
-            writer.submit(() -> { }).get();
+            writer.submit(this::writePending).get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("the snapshot writer failed", e.getCause());
         }
@@ -97,6 +150,15 @@ public final class SnapshotStore implements AutoCloseable {
 
     @Override
     public void close() {
+        // What waits for a pause is written now; then no more delayed attempts.
+        try {
+            writer.execute(this::writePending);
+        } catch (RejectedExecutionException e) {
+            // already closed
+        }
+        if (writer instanceof java.util.concurrent.ScheduledThreadPoolExecutor pool) {
+            pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        }
         writer.shutdown();
         try {
             writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -113,9 +175,10 @@ public final class SnapshotStore implements AutoCloseable {
         Path target = root.resolve(name);
         Files.createDirectories(tmp);
         try {
-            writeFile(tmp.resolve("envoy.json"), out -> EnvoyJson.writeBootstrap(result.envoy(), out));
+            writeFile(tmp.resolve("envoy.json"), out -> EnvoyJson.writeBootstrap(result.envoy(), out, renderedRoutes));
             writeText(tmp.resolve("ir.json"), w -> Reports.writeIrJson(result.ir(), w));
-            writeText(tmp.resolve("snapshot.yaml"), w -> w.write(Reports.snapshotYaml(result.resources())));
+            writeText(tmp.resolve("snapshot.yaml"), w -> w.write(Reports.snapshotYaml(result.resources(),
+                    renderedResources)));
             writeText(tmp.resolve("diagnostics.json"), w -> w.write(Reports.diagnosticsJson(result.diagnostics())));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

@@ -75,35 +75,62 @@ public final class Reports {
 
     /** The accepted resources in v3alpha1, one YAML document each; Secret data replaced by a marker. */
     public static String snapshotYaml(List<Resource<?>> resources) {
+        return snapshotYaml(resources, new RenderedResources());
+    }
+
+    /**
+     * Resources rendered by one {@link #snapshotYaml(List, RenderedResources)} for the next, by instance: the compiler
+     * keeps a resource's instance while its document is unchanged, so a writer of successive snapshots renders only
+     * the resources that are new. Keeps the last call's resources only. Not thread-safe: one writer.
+     */
+    public static final class RenderedResources {
+        private Map<Resource<?>, String> last = Map.of();
+    }
+
+    /** As {@link #snapshotYaml(List)}, reusing what {@code reuse} rendered last time. */
+    public static String snapshotYaml(List<Resource<?>> resources, RenderedResources reuse) {
         StringBuilder out = new StringBuilder();
+        Map<Resource<?>, String> now = new java.util.IdentityHashMap<>();
         for (Resource<?> r : resources) {
-            ObjectNode doc = TREES.createObjectNode();
-            doc.put("apiVersion", r.apiVersion());
-            doc.put("kind", r.key().kind());
-            ObjectNode metadata = doc.putObject("metadata");
-            metadata.put("name", r.name());
-            metadata.put("namespace", r.namespace());
-            if (!r.metadata().labels().isEmpty()) {
-                metadata.set("labels", TREES.valueToTree(r.metadata().labels()));
+            String yaml = reuse.last.get(r);
+            if (yaml == null) {
+                yaml = resourceYaml(r);
             }
-            if (!r.metadata().annotations().isEmpty()) {
-                metadata.set("annotations", TREES.valueToTree(r.metadata().annotations()));
-            }
-            if (r.spec() instanceof SecretSpec) {
-                doc.put("type", "kubernetes.io/tls");
-                ObjectNode data = doc.putObject("data");
-                data.put("tls.crt", REDACTED);
-                data.put("tls.key", REDACTED);
-            } else {
-                ObjectNode spec = TREES.valueToTree(r.spec());
-                if (!r.ambassadorIds().isEmpty()) {
-                    spec.set("ambassador_id", TREES.valueToTree(r.ambassadorIds()));
-                }
-                doc.set("spec", r.spec() instanceof dev.legate.model.UnsupportedSpec u ? u.raw() : spec);
-            }
-            out.append("---\n");
-            BlockYaml.write(doc, out);
+            now.put(r, yaml);
+            out.append(yaml);
         }
+        reuse.last = now;
+        return out.toString();
+    }
+
+    private static String resourceYaml(Resource<?> r) {
+        StringBuilder out = new StringBuilder();
+        ObjectNode doc = TREES.createObjectNode();
+        doc.put("apiVersion", r.apiVersion());
+        doc.put("kind", r.key().kind());
+        ObjectNode metadata = doc.putObject("metadata");
+        metadata.put("name", r.name());
+        metadata.put("namespace", r.namespace());
+        if (!r.metadata().labels().isEmpty()) {
+            metadata.set("labels", TREES.valueToTree(r.metadata().labels()));
+        }
+        if (!r.metadata().annotations().isEmpty()) {
+            metadata.set("annotations", TREES.valueToTree(r.metadata().annotations()));
+        }
+        if (r.spec() instanceof SecretSpec) {
+            doc.put("type", "kubernetes.io/tls");
+            ObjectNode data = doc.putObject("data");
+            data.put("tls.crt", REDACTED);
+            data.put("tls.key", REDACTED);
+        } else {
+            ObjectNode spec = TREES.valueToTree(r.spec());
+            if (!r.ambassadorIds().isEmpty()) {
+                spec.set("ambassador_id", TREES.valueToTree(r.ambassadorIds()));
+            }
+            doc.set("spec", r.spec() instanceof dev.legate.model.UnsupportedSpec u ? u.raw() : spec);
+        }
+        out.append("---\n");
+        BlockYaml.write(doc, out);
         return out.toString();
     }
 
