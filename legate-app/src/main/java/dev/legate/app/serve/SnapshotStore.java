@@ -41,8 +41,10 @@ public final class SnapshotStore implements AutoCloseable {
     private final int keep;
     private final Duration quiet;
     private long sequence;
-    /** Routes and resources rendered by the last write, reused by the next (the compiler keeps unchanged instances). */
-    private final EnvoyJson.RenderedRoutes renderedRoutes = new EnvoyJson.RenderedRoutes();
+    /**
+     * Resources rendered by the last write, reused by the next (the compiler keeps unchanged instances). Routes are not
+     * kept rendered: at 10,000 Mappings that would hold 25 MB of JSON for a write that happens during pauses anyway.
+     */
     private final Reports.RenderedResources renderedResources = new Reports.RenderedResources();
     /** Writes happen here, in order, so that a slow disk never delays the next publish. */
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -175,7 +177,7 @@ public final class SnapshotStore implements AutoCloseable {
         Path target = root.resolve(name);
         Files.createDirectories(tmp);
         try {
-            writeFile(tmp.resolve("envoy.json"), out -> EnvoyJson.writeBootstrap(result.envoy(), out, renderedRoutes));
+            writeFile(tmp.resolve("envoy.json"), out -> EnvoyJson.writeBootstrap(result.envoy(), out));
             writeText(tmp.resolve("ir.json"), w -> Reports.writeIrJson(result.ir(), w));
             writeText(tmp.resolve("snapshot.yaml"), w -> w.write(Reports.snapshotYaml(result.resources(),
                     renderedResources)));

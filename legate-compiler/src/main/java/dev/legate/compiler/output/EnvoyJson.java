@@ -46,29 +46,6 @@ public final class EnvoyJson {
         return new ProtoJsonWriter(EnvoyTypes.REGISTRY, routes);
     }
 
-    /**
-     * Routes rendered by one {@link #writeBootstrap(EnvoyConfig, java.io.OutputStream, RenderedRoutes)} for the next:
-     * the compiler keeps a route's instance while its input is unchanged, so a writer of successive configurations
-     * renders only the routes that are new. Keeps the routes of the last write only. Not thread-safe: one writer.
-     */
-    public static final class RenderedRoutes {
-        private java.util.Map<io.envoyproxy.envoy.config.route.v3.Route,
-                com.fasterxml.jackson.core.io.SerializedString> last = java.util.Map.of();
-    }
-
-    /** As {@link #writeBootstrap(EnvoyConfig, java.io.OutputStream)}, reusing the routes {@code reuse} rendered. */
-    public static void writeBootstrap(EnvoyConfig config, java.io.OutputStream out, RenderedRoutes reuse) {
-        java.util.Map<String, io.envoyproxy.envoy.config.route.v3.RouteConfiguration> routes = new java.util.HashMap<>();
-        config.routeConfigurations().forEach(rc -> routes.put(rc.getName(), rc));
-        ProtoJsonWriter writer = new ProtoJsonWriter(EnvoyTypes.REGISTRY, routes, reuse.last);
-        try {
-            writer.write(bootstrap(config), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        reuse.last = writer.renderedRoutes();
-    }
-
     /** As {@link #writeBootstrap(EnvoyConfig, java.io.Writer)}, as UTF-8 bytes to a stream (the fastest way). */
     public static void writeBootstrap(EnvoyConfig config, java.io.OutputStream out) {
         try {

@@ -46,23 +46,10 @@ final class ProtoJsonWriter {
     private final Map<String, RouteConfiguration> inlineRoutes;
     /** Each distinct route, rendered once as UTF-8 and copied as bytes wherever it is shared. */
     private final Map<Route, SerializedString> renderedRoutes = new IdentityHashMap<>();
-    /** Routes rendered by an earlier writer, by instance (see {@link EnvoyJson.RenderedRoutes}). */
-    private final Map<Route, SerializedString> renderedBefore;
 
     ProtoJsonWriter(JsonFormat.TypeRegistry registry, Map<String, RouteConfiguration> inlineRoutes) {
-        this(registry, inlineRoutes, Map.of());
-    }
-
-    ProtoJsonWriter(JsonFormat.TypeRegistry registry, Map<String, RouteConfiguration> inlineRoutes,
-            Map<Route, SerializedString> renderedBefore) {
         this.registry = registry;
         this.inlineRoutes = inlineRoutes;
-        this.renderedBefore = renderedBefore;
-    }
-
-    /** The routes this writer rendered or reused, by instance. */
-    Map<Route, SerializedString> renderedRoutes() {
-        return renderedRoutes;
     }
 
     void write(Message message, Writer out) throws IOException {
@@ -188,11 +175,6 @@ final class ProtoJsonWriter {
     private void writeRoute(Route route, JsonGenerator g) throws IOException {
         SerializedString json = renderedRoutes.get(route);
         if (json == null) {
-            json = renderedBefore.get(route);
-        }
-        if (json != null) {
-            renderedRoutes.put(route, json);
-        } else {
             StringWriter buffer = new StringWriter(256);
             try (JsonGenerator inner = FACTORY.createGenerator(buffer)) {
                 writeMessage(route, inner);
