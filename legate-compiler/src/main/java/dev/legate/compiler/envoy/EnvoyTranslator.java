@@ -18,9 +18,7 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import org.jspecify.annotations.Nullable;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,26 +48,14 @@ public final class EnvoyTranslator {
     }
 
     /** The Envoy route for a bound route, or null when it (or the cluster it needs) was left out. */
-    private @Nullable Route route(IrListener.IrBoundRoute bound, RouteTranslator routeTranslator,
-            Set<String> validClusters, RouteMemo.Generation memo, Set<Route> reported, List<Diagnostic> diagnostics) {
+    private static @Nullable Route route(IrListener.IrBoundRoute bound, RouteTranslator routeTranslator,
+            Set<String> validClusters) {
         if (bound.route().action() instanceof IrRouteAction.Forward f && bound.action() == IrListener.Variant.ROUTE
                 && (!validClusters.contains(f.cluster())
                 || (f.mirror() != null && !validClusters.contains(f.mirror().cluster())))) {
             return null;
         }
-        Route route = routeTranslator.translate(bound);
-        if (route == null) {
-            return null;
-        }
-        List<String> violations = memo.violations(route, constraints::violations);
-        if (violations.isEmpty()) {
-            return route;
-        }
-        if (reported.add(route)) {
-            diagnostics.add(Diagnostic.error(bound.route().provenance().primary(), "route breaks Envoy's "
-                    + "constraints and is left out: " + String.join("; ", violations)));
-        }
-        return null;
+        return routeTranslator.translate(bound);
     }
 
     public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial) {
@@ -94,15 +80,14 @@ public final class EnvoyTranslator {
         }
 
         RouteMemo.Generation memo = routeMemo.next(ir.settings());
-        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), diagnostics, memo);
-        Set<Route> reported = Collections.newSetFromMap(new IdentityHashMap<>());
+        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), constraints, diagnostics, memo);
         ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigurations = new ArrayList<>();
         for (IrListener l : ir.listeners()) {
             List<RouteConfiguration> own = new ArrayList<>();
             Listener listener = listenerTranslator.translate(l, bound -> route(bound, routeTranslator,
-                    validClusters, memo, reported, diagnostics), own);
+                    validClusters), own);
             List<String> violations = new ArrayList<>(constraints.violations(listener));
             for (RouteConfiguration rc : own) {
                 // Routes were checked one by one; check the rest of each route configuration without them.

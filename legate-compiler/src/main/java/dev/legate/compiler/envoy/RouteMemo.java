@@ -4,8 +4,6 @@ import dev.legate.compiler.ir.IrRoute;
 import dev.legate.compiler.ir.IrSettings;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -23,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class RouteMemo {
 
-    static final RouteMemo EMPTY = new RouteMemo(null, Map.of(), Map.of());
+    static final RouteMemo EMPTY = new RouteMemo(null, Map.of());
 
-    /** What each variant of one IR route became: a route, or the reason it could not be translated. */
+    /** What each variant of one IR route became: a checked route, or why it was left out. */
     static final class Slots {
         static final int COUNT = 6;
         final @Nullable Route[] routes = new Route[COUNT];
@@ -44,14 +42,10 @@ final class RouteMemo {
     private final @Nullable IrSettings settings;
     /** By equality of the IR route. */
     private final Map<IrRoute, Slots> translated;
-    /** By identity of the route: Envoy's constraint violations (empty: valid). */
-    private final Map<Route, List<String>> violations;
 
-    private RouteMemo(@Nullable IrSettings settings, Map<IrRoute, Slots> translated,
-            Map<Route, List<String>> violations) {
+    private RouteMemo(@Nullable IrSettings settings, Map<IrRoute, Slots> translated) {
         this.settings = settings;
         this.translated = translated;
-        this.violations = violations;
     }
 
     /** A compile's view: what the previous compile made, and what this one makes. */
@@ -64,7 +58,6 @@ final class RouteMemo {
         private final IrSettings settings;
         private final RouteMemo previous;
         private final Map<IrRoute, Slots> translated = new HashMap<>();
-        private final Map<Route, List<String>> violations = new IdentityHashMap<>();
 
         private Generation(IrSettings settings, RouteMemo previous) {
             this.settings = settings;
@@ -79,22 +72,9 @@ final class RouteMemo {
             return slots;
         }
 
-        /** Envoy's constraint violations of {@code route}, checked once per instance across compiles. */
-        List<String> violations(Route route, java.util.function.Function<Route, List<String>> check) {
-            List<String> known = violations.get(route);
-            if (known == null) {
-                known = previous.violations.get(route);
-                if (known == null) {
-                    known = List.copyOf(check.apply(route));
-                }
-                violations.put(route, known);
-            }
-            return known;
-        }
-
         /** The memo for the next compile. */
         RouteMemo done() {
-            return new RouteMemo(settings, translated, violations);
+            return new RouteMemo(settings, translated);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.legate.compiler.ir.IrMatcher;
 import dev.legate.compiler.ir.IrRoute;
 import dev.legate.compiler.ir.IrRouteAction;
 import dev.legate.compiler.ir.IrSettings;
+import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.CorsPolicy;
 import dev.legate.model.MappingSpec;
 import dev.legate.model.RetryPolicy;
@@ -43,6 +44,7 @@ final class RouteTranslator {
     static final String CORS_FILTER = "envoy.filters.http.cors";
 
     private final IrSettings settings;
+    private final EnvoyConstraints constraints;
     private final List<Diagnostic> diagnostics;
     /** (route, variant) to its proto or the reason it failed, by IR route instance, for this compile. */
     private final Map<IrRoute, RouteMemo.Slots> cache = new IdentityHashMap<>();
@@ -50,10 +52,13 @@ final class RouteTranslator {
 
     /**
      * Everything a route's translation reads must come from its {@link IrBoundRoute} or from {@code settings}: routes
-     * are memoized across compiles on exactly those (see {@link RouteMemo}).
+     * are memoized across compiles on exactly those (see {@link RouteMemo}). Each route is checked against Envoy's
+     * constraints as it is made; one that fails is left out with a diagnostic on its Mapping.
      */
-    RouteTranslator(IrSettings settings, List<Diagnostic> diagnostics, RouteMemo.Generation memo) {
+    RouteTranslator(IrSettings settings, EnvoyConstraints constraints, List<Diagnostic> diagnostics,
+            RouteMemo.Generation memo) {
         this.settings = settings;
+        this.constraints = constraints;
         this.diagnostics = diagnostics;
         this.memo = memo;
     }
@@ -69,7 +74,14 @@ final class RouteTranslator {
         int slot = bound.xfp().ordinal() * 2 + bound.action().ordinal();
         if (variants.routes[slot] == null && variants.failures[slot] == null) {
             try {
-                variants.routes[slot] = build(bound);
+                Route route = build(bound);
+                List<String> violations = constraints.violations(route);
+                if (violations.isEmpty()) {
+                    variants.routes[slot] = route;
+                } else {
+                    variants.failures[slot] = "route breaks Envoy's constraints and is left out: "
+                            + String.join("; ", violations);
+                }
             } catch (InvalidRouteException e) {
                 variants.failures[slot] = e.getMessage() + "; the route is left out";
             }
