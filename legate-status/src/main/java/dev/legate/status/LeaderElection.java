@@ -80,8 +80,8 @@ public final class LeaderElection implements Leadership, AutoCloseable {
                 .withRetryPeriod(settings.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(() -> set(true), () -> set(false),
-                        holder -> LOG.info("status writer: Lease {}/{} is held by {}", settings.namespace(),
-                                settings.name(), holder)))
+                        holder -> LOG.info("status writer: Lease {}/{} {}", settings.namespace(), settings.name(),
+                                holder == null || holder.isEmpty() ? "released" : "is held by " + holder)))
                 .build()).build().start();
         running = term;
         if (closed.get()) {
