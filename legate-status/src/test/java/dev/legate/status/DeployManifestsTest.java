@@ -296,4 +296,38 @@ final class DeployManifestsTest {
         assertThat(listenerProblems).anyMatch(p -> p.contains("port: expected integer"))
                 .anyMatch(p -> p.contains("securityModel is required"));
     }
+
+    /**
+     * The container build (which cannot run here: no container engine) at least agrees with the manifests and the
+     * build: the files it copies exist, it runs the jar legate-app builds, it exposes the Deployment's ports, and its
+     * default command is the Deployment's.
+     */
+    @Test
+    void theContainerfileAgreesWithTheBuildAndTheManifests() throws IOException {
+        String containerfile = Files.readString(Path.of("../Containerfile"));
+        for (String line : containerfile.lines().filter(l -> l.startsWith("COPY ") && !l.contains("--from"))
+                .toList()) {
+            String source = line.split("\\s+")[1];
+            assertThat(Path.of("..", source)).as(line).exists();
+        }
+        assertThat(Files.readString(Path.of("../legate-app/pom.xml"))).contains("<finalName>legate-app</finalName>");
+        assertThat(Files.readString(Path.of("../scripts/container-entrypoint.sh")))
+                .contains("-jar /opt/legate/legate-app.jar");
+        assertThat(containerfile).contains("cp legate-app/target/legate-app.jar /out/")
+                .contains("cp -r legate-app/target/lib /out/lib");
+
+        Deployment deployment = only(load(CLUSTER), Deployment.class);
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        String exposed = containerfile.lines().filter(l -> l.startsWith("EXPOSE ")).findFirst().orElseThrow();
+        for (ContainerPort port : container.getPorts()) {
+            assertThat(exposed).contains(String.valueOf(port.getContainerPort()));
+        }
+        String cmd = containerfile.lines().filter(l -> l.startsWith("CMD ")).findFirst().orElseThrow();
+        List<String> defaultArgs = Manifests.JSON.readValue(cmd.substring(4),
+                Manifests.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+        assertThat(defaultArgs).isEqualTo(container.getArgs());
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(containerfile).contains("USER 8888:8888");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(8888L);
+    }
 }
