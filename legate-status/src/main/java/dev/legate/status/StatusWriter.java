@@ -79,6 +79,7 @@ public final class StatusWriter implements AutoCloseable {
     /** The owned status fields last written or seen, per object, since this replica started leading. */
     private final Map<ResourceKey, ObjectNode> known = new HashMap<>();
     private boolean seeded;
+    private boolean retryPending;
     private long seenLeadershipChanges = -1;
 
     /** Counters of one writer. */
@@ -137,7 +138,12 @@ public final class StatusWriter implements AutoCloseable {
         while (!closed) {
             try {
                 if (!again) {
-                    wake.poll(settings.retryAfter().toMillis(), TimeUnit.MILLISECONDS);
+                    // Sleep until something happens; with failed writes to retry, no longer than retryAfter.
+                    if (retryPending) {
+                        wake.poll(settings.retryAfter().toMillis(), TimeUnit.MILLISECONDS);
+                    } else {
+                        wake.take();
+                    }
                 }
                 if (closed) {
                     return;
@@ -162,13 +168,17 @@ public final class StatusWriter implements AutoCloseable {
             known.clear();
             seeded = false;
         }
+        retryPending = false;
         if (!leadership.leading()) {
             known.clear();
             seeded = false;
             return false;
         }
         if (!seeded) {
-            seed();
+            if (!seed()) {
+                retryPending = true; // the API server could not be read: compare (and write) later
+                return false;
+            }
             seeded = true;
         }
         long number = reportNumber.get();
@@ -204,6 +214,7 @@ public final class StatusWriter implements AutoCloseable {
         }
         // Forget objects no longer reported: if one comes back, it is compared afresh.
         known.keySet().retainAll(current);
+        retryPending = failed > 0;
         if (failed > 0) {
             LOG.warn("status writer: {} status writes failed; trying again in {} s", failed,
                     settings.retryAfter().toSeconds());
@@ -240,8 +251,12 @@ public final class StatusWriter implements AutoCloseable {
         }
     }
 
-    /** Reads the statuses already in the cluster, so that only what differs is written. */
-    private void seed() {
+    /**
+     * Reads the statuses already in the cluster, so that only what differs is written. False when the cluster could
+     * not be read (a kind whose CRD is not installed is not a failure: its objects have no status to compare).
+     */
+    private boolean seed() {
+        known.clear();
         for (String kind : settings.kinds()) {
             ResourceDefinitionContext context = StatusTargets.of(kind);
             try {
@@ -256,11 +271,16 @@ public final class StatusWriter implements AutoCloseable {
                     known.put(key, StatusDocuments.owned(kind, status));
                 }
             } catch (KubernetesClientException e) {
-                // A CRD not installed (404) or not readable: its objects are compared as having no status.
-                LOG.info("status writer: could not list {} ({}); writing their statuses without comparing", kind,
-                        e.getCode() == 404 ? "not installed" : e.getMessage());
+                if (e.getCode() != 404) {
+                    LOG.warn("status writer: could not list {} to compare statuses: {}; trying again in {} s", kind,
+                            e.getMessage(), settings.retryAfter().toSeconds());
+                    known.clear();
+                    return false;
+                }
+                LOG.info("status writer: {} is not served (its CRD is not installed?)", kind);
             }
         }
+        return true;
     }
 
     private @Nullable SharedIndexInformer<Service> watchGatewayService() {

@@ -140,4 +140,35 @@ final class LeaderElectionTest {
         assertThat(fromPod.namespace()).isEqualTo("gw");
         assertThat(fromPod.identity()).isEqualTo("legate-7d9f-abcde");
     }
+
+    /** The assembled form legate serve uses: configured from the environment, writes once leading, releases on close. */
+    @Test
+    void kubernetesStatusFromTheEnvironment() throws Exception {
+        TestCluster.installCrds(client);
+        client.genericKubernetesResources(StatusTargets.of("Listener")).inAnyNamespace().delete();
+        TestCluster.create(client, """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Listener
+                metadata: {name: env-listener, namespace: default}
+                spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+                """);
+        KubernetesStatus status = KubernetesStatus.start(replicaClient("replica-env"), Map.of(
+                "AMBASSADOR_NAMESPACE", "legate", "AMBASSADOR_ID", "env-test", "POD_NAME", "legate-0"), CLOCK);
+        closing.add(status);
+        status.publish(TestCluster.compile("""
+                apiVersion: getambassador.io/v3alpha1
+                kind: Listener
+                metadata: {name: env-listener, namespace: default}
+                spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+                """));
+        await().atMost(WAIT).until(status::leading);
+        await().atMost(WAIT).until(() -> TestCluster.status(client, "Listener", "default", "env-listener") != null);
+        var lease = client.leases().inNamespace("legate").withName("legate-status-env-test").get();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("legate-0");
+        status.close();
+        // Released: fabric8 (like client-go) shortens the Lease to one second from now, so that another replica
+        // takes over at once instead of after the 15 s a crashed leader's Lease runs.
+        var released = client.leases().inNamespace("legate").withName("legate-status-env-test").get().getSpec();
+        assertThat(released.getLeaseDurationSeconds()).as(released.toString()).isEqualTo(1);
+    }
 }
