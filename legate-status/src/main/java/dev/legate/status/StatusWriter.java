@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import com.google.common.util.concurrent.RateLimiter;
 import dev.legate.compiler.CompileResult;
 import dev.legate.model.ResourceKey;
@@ -64,7 +66,7 @@ public final class StatusWriter implements AutoCloseable {
     private final @Nullable SharedIndexInformer<Service> serviceInformer;
 
     /** Shared: the newest report, and a wake-up for the worker (publish, leadership, Service change, close). */
-    private final AtomicReference<StatusReport> latest = new AtomicReference<>(StatusReport.EMPTY);
+    private final AtomicReference<Supplier<StatusReport>> latest = new AtomicReference<>(() -> StatusReport.EMPTY);
     private final AtomicLong reportNumber = new AtomicLong();
     private final AtomicLong leadershipChanges = new AtomicLong();
     private final BlockingQueue<Boolean> wake = new ArrayBlockingQueue<>(1);
@@ -115,14 +117,23 @@ public final class StatusWriter implements AutoCloseable {
 
     /** The statuses to write now; replaces any report not written yet. Never blocks. */
     public void publish(StatusReport report) {
-        latest.set(requireNonNull(report, "report"));
-        reportNumber.incrementAndGet();
-        poke();
+        requireNonNull(report, "report");
+        offer(() -> report);
     }
 
-    /** {@code publish(StatusReport.from(result))}. */
+    /**
+     * {@code publish(StatusReport.from(result))}, with the outcomes worked out on the writer's thread rather than the
+     * caller's (a reconfiguration should not wait for them).
+     */
     public void publish(CompileResult result) {
-        publish(StatusReport.from(result));
+        requireNonNull(result, "result");
+        offer(Suppliers.memoize(() -> StatusReport.from(result)));
+    }
+
+    private void offer(Supplier<StatusReport> report) {
+        latest.set(report);
+        reportNumber.incrementAndGet();
+        poke();
     }
 
     public Stats stats() {
@@ -182,7 +193,7 @@ public final class StatusWriter implements AutoCloseable {
             seeded = true;
         }
         long number = reportNumber.get();
-        StatusReport report = latest.get();
+        StatusReport report = latest.get().get();
         Optional<JsonNode> loadBalancer = gatewayLoadBalancer();
         int failed = 0;
         Set<ResourceKey> current = new HashSet<>();
