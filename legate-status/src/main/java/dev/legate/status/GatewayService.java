@@ -2,15 +2,10 @@ package dev.legate.status;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Which Service is the gateway's own, whose {@code status.loadBalancer} Ingresses get.
@@ -74,27 +69,6 @@ public sealed interface GatewayService {
             String[] parts = named.strip().split("/", 2);
             return parts.length == 2 ? new Named(parts[0], parts[1]) : new Named(namespace, parts[0]);
         }
-        return new Labelled(namespace, readPodLabels(podLabelsFile));
-    }
-
-    Pattern LABEL_LINE = Pattern.compile("^([^=]+)=\"(.*)\"$");
-
-    /** The downward API's labels file: one {@code key="value"} per line. Absent or unreadable: unknown. */
-    static Optional<Map<String, String>> readPodLabels(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            Map<String, String> labels = new TreeMap<>();
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                Matcher m = LABEL_LINE.matcher(line.strip());
-                if (m.matches()) {
-                    labels.put(m.group(1), m.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
-                }
-            }
-            return Optional.of(labels);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return new Labelled(namespace, PodLabels.read(podLabelsFile));
     }
 }
