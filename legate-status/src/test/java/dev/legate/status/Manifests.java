@@ -159,6 +159,10 @@ final class Manifests {
         if (schema.getType() == null && !anything) {
             problems.add(path + ": no type");
         }
+        if (schema.getProperties() != null && !schema.getProperties().isEmpty()
+                && schema.getAdditionalProperties() != null) {
+            problems.add(path + ": both properties and additionalProperties");
+        }
         for (List<JSONSchemaProps> alternatives : java.util.Arrays.asList(schema.getOneOf(), schema.getAnyOf(),
                 schema.getAllOf())) {
             if (alternatives != null) {
