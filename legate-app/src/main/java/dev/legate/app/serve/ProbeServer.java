@@ -39,6 +39,11 @@ public final class ProbeServer implements AutoCloseable {
         return new ProbeServer(server);
     }
 
+    /** Serves {@code handler} under {@code path} too (the diagnostics share the probes' port, as in Emissary). */
+    public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
