@@ -146,7 +146,7 @@ final class DiagHttpTest {
 
         assertThat(o.path("hosts").toString()).contains("\"tlsSecret\":\"shop-cert.default\"");
         assertThat(o.path("tlsContexts").size()).isGreaterThanOrEqualTo(1);
-        assertThat(o.path("listeners").size()).isEqualTo(3);
+        assertThat(o.path("listeners").size()).isEqualTo(2);
         assertThat(o.path("lastFailure").path("number").asInt()).isEqualTo(2);
         assertThat(o.path("reconfigurations").size()).isEqualTo(2);
         assertThat(o.path("reconfigurations").get(0).path("outcome").asText()).isEqualTo("FAILED");
