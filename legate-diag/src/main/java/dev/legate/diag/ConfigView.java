@@ -53,10 +53,13 @@ final class ConfigView {
     final List<ListenerRow> listeners;
     final List<HostRow> hosts;
     final List<TlsContextRow> tlsContexts;
-    /** Lower-cased text of each row, for searching; same order as the lists. */
-    final List<String> sourceText;
-    final List<String> routeText;
-    final List<String> clusterText;
+    /**
+     * Lower-cased text of each row, for searching; same order as the lists. Made on the first search: at 10,000
+     * Mappings the route texts are some 30 MB of strings that a plain page view does not need.
+     */
+    private final Lazy<List<String>> sourceText;
+    private final Lazy<List<String>> routeText;
+    private final Lazy<List<String>> clusterText;
     final Map<String, Integer> resourcesByKind;
     final Map<String, Long> diagnosticsBySeverity;
     private final Map<String, SourceRow> sourcesByKey;
@@ -101,11 +104,11 @@ final class ConfigView {
         this.tlsContexts = ir.tlsContexts().stream().map(ConfigView::tlsRow)
                 .sorted(Comparator.comparing(TlsContextRow::namespace).thenComparing(TlsContextRow::name)).toList();
 
-        this.sourceText = sources.stream().map(s -> lower(s.key() + " " + s.location() + " " + s.state() + " "
-                + s.problems().stream().map(Problem::message).toList())).toList();
-        this.routeText = routes.stream().map(ConfigView::searchText).toList();
-        this.clusterText = clusters.stream().map(c -> lower(c.name() + " " + c.endpoint() + " " + c.sources()))
-                .toList();
+        this.sourceText = new Lazy<>(() -> sources.stream().map(s -> lower(s.key() + " " + s.location() + " "
+                + s.state() + " " + s.problems().stream().map(Problem::message).toList())).toList());
+        this.routeText = new Lazy<>(() -> routes.stream().map(ConfigView::searchText).toList());
+        this.clusterText = new Lazy<>(() -> clusters.stream().map(c -> lower(c.name() + " " + c.endpoint() + " "
+                + c.sources())).toList());
 
         Map<String, Integer> byKind = new TreeMap<>();
         result.resources().forEach(r -> byKind.merge(r.key().kind(), 1, Integer::sum));
@@ -115,6 +118,42 @@ final class ConfigView {
             bySeverity.put(s.jsonName(), result.diagnostics().stream().filter(d -> d.severity() == s).count());
         }
         this.diagnosticsBySeverity = java.util.Collections.unmodifiableMap(bySeverity);
+    }
+
+    Page<SourceRow> sources(String query, int page, int size) {
+        return Page.of(sources, query.isBlank() ? List.of() : sourceText.get(), query, page, size);
+    }
+
+    Page<RouteRow> routes(String query, int page, int size) {
+        return Page.of(routes, query.isBlank() ? List.of() : routeText.get(), query, page, size);
+    }
+
+    Page<ClusterRow> clusters(String query, int page, int size) {
+        return Page.of(clusters, query.isBlank() ? List.of() : clusterText.get(), query, page, size);
+    }
+
+    /** A value made once, on first use, by whichever thread asks first. */
+    private static final class Lazy<T> {
+        private final java.util.function.Supplier<T> make;
+        private volatile @Nullable T value;
+
+        Lazy(java.util.function.Supplier<T> make) {
+            this.make = make;
+        }
+
+        T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = make.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
     }
 
     static ConfigView of(ServedConfiguration served) {

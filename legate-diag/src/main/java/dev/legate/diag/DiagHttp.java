@@ -36,6 +36,17 @@ public final class DiagHttp {
         this.diagnostics = requireNonNull(diagnostics, "diagnostics");
     }
 
+    /**
+     * Makes the JDK's HTTP server set TCP_NODELAY on its connections ({@code sun.net.httpserver.nodelay}, read once,
+     * when the first server is made; call this before). Without it a response written in two pieces waits for the
+     * client's delayed ACK: 40 ms on Linux for every page bigger than a few kilobytes.
+     */
+    public static void preferTcpNoDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** The handlers to mount, by context path. */
     public Map<String, HttpHandler> handlers() {
         return Map.of(DIAG_BARE, guarded(this::diag), "/metrics", guarded(this::metrics));

@@ -164,9 +164,9 @@ public final class Diagnostics implements AutoCloseable {
         }
         ConfigView c = v.get();
         return new Overview(system, lastFailure, c.resourcesByKind, c.diagnosticsBySeverity,
-                Page.of(c.sources, c.sourceText, query.sourceQuery(), query.sourcePage(), size),
-                Page.of(c.routes, c.routeText, query.routeQuery(), query.routePage(), size),
-                Page.of(c.clusters, c.clusterText, query.clusterQuery(), query.clusterPage(), size),
+                c.sources(query.sourceQuery(), query.sourcePage(), size),
+                c.routes(query.routeQuery(), query.routePage(), size),
+                c.clusters(query.clusterQuery(), query.clusterPage(), size),
                 c.listeners, c.hosts, c.tlsContexts, envoys(), reconfigurations);
     }
 

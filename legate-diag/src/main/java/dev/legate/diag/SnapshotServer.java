@@ -47,6 +47,7 @@ public final class SnapshotServer implements AutoCloseable {
     public static SnapshotServer start(InetSocketAddress address, Diagnostics diagnostics) throws IOException {
         requireNonNull(address, "address");
         requireNonNull(diagnostics, "diagnostics");
+        DiagHttp.preferTcpNoDelay();
         HttpServer server = HttpServer.create(address, 16);
         SnapshotServer snapshots = new SnapshotServer(server, diagnostics);
         server.createContext("/", DiagHttp.guarded(snapshots::handle));

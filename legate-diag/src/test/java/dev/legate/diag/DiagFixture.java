@@ -66,6 +66,7 @@ final class DiagFixture {
 
     /** The diagnostics port as legate serve sets it up: the handlers on a JDK HTTP server. */
     static HttpServer serve(Diagnostics diagnostics, InetSocketAddress address) throws IOException {
+        DiagHttp.preferTcpNoDelay();
         HttpServer server = HttpServer.create(address, 16);
         new DiagHttp(diagnostics).handlers().forEach(server::createContext);
         server.start();
