@@ -214,18 +214,28 @@ final class ConfigView {
                 for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
                     // A canary group's routes are interleaved with their x-forwarded-proto variants: collect them by
                     // match, in the order each match first appears.
-                    List<RouteBuilder> ordered = new ArrayList<>();
+                    List<RouteBuilder> ordered = new ArrayList<>(vhost.routes().size());
                     Map<GroupKey, RouteBuilder> open = new HashMap<>();
                     for (IrListener.IrBoundRoute bound : vhost.routes()) {
+                        int weight = bound.route().match().weight();
+                        if (open.isEmpty() && (weight <= 0 || weight >= 100)) {
+                            // No canary group is waiting for its next member and this route is a whole group by
+                            // itself (the usual case): no need to key it.
+                            ordered.add(new RouteBuilder(listener, chain, vhost, bound));
+                            continue;
+                        }
                         GroupKey key = GroupKey.of(bound);
                         RouteBuilder builder = key == null ? null : open.get(key);
                         if (builder != null && builder.accepts(bound)) {
                             builder.add(bound);
+                            if (builder.complete()) {
+                                open.remove(key);
+                            }
                             continue;
                         }
                         builder = new RouteBuilder(listener, chain, vhost, bound);
                         ordered.add(builder);
-                        if (key != null) {
+                        if (key != null && !builder.complete()) {
                             open.put(key, builder);
                         }
                     }
@@ -271,6 +281,11 @@ final class ConfigView {
             this.vhost = vhost;
             this.first = first;
             add(first);
+        }
+
+        /** Whether the group's weights have reached 100: no further route joins it. */
+        boolean complete() {
+            return cumulative >= 100;
         }
 
         /** Whether {@code next} is the group's next canary: its cumulative weight goes on from here. */

@@ -101,17 +101,28 @@ public final class DiagHttp {
         }
     }
 
+    /** Sets Legate's log level and the supervised Envoy's; says what happened. */
     private String setLogLevel(String level) {
+        StringBuilder notice = new StringBuilder();
         try {
+            EnvoyAdmin.check(level);
+            if (LogLevels.changeable()) {
+                LogLevels.set(level);
+                LOG.info("log level set to {} through the diagnostics", level);
+                notice.append("Legate's log level is now ").append(level).append(". ");
+            } else {
+                notice.append("Legate's log level is fixed by its logging configuration. ");
+            }
             if (!diagnostics.envoyAdmin().present()) {
-                return "Envoy is not run by Legate: set its log level through its own admin interface "
-                        + "(POST /logging?level=" + level + ").";
-            }
-            if (diagnostics.envoyAdmin().setLevel(level)) {
+                notice.append("Envoy is not run by Legate: set its log level through its own admin interface "
+                        + "(POST /logging?level=").append(level).append(").");
+            } else if (diagnostics.envoyAdmin().setLevel(level)) {
                 LOG.info("Envoy's log level set to {} through the diagnostics", level);
-                return "Envoy's log level is now " + level + ".";
+                notice.append("Envoy's log level is now ").append(level).append('.');
+            } else {
+                notice.append("Could not update Envoy's log level!");
             }
-            return "Could not update log level!";
+            return notice.toString().trim();
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }

@@ -152,7 +152,8 @@ public final class Diagnostics implements AutoCloseable {
                 gateway.ready() ? "ready" : "not ready", served.map(ServedConfiguration::version).orElse(null),
                 served.map(s -> s.at().toString()).orElse(null),
                 reconfigurations.isEmpty() ? 0 : reconfigurations.get(0).number(),
-                options.envoyAdminPort().isPresent() ? "supervised" : "external", envoyAdmin.lastLevel(),
+                options.envoyAdminPort().isPresent() ? "supervised" : "external", LogLevels.current(),
+                envoyAdmin.lastLevel(),
                 enabled, nonLocal, clock.instant().toString());
         int size = query.pageSize();
         if (v.isEmpty()) {

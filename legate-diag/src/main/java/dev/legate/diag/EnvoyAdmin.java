@@ -42,6 +42,20 @@ final class EnvoyAdmin {
         return lastLevel;
     }
 
+    /**
+     * The level in lower case.
+     *
+     * @throws IllegalArgumentException when {@code level} is not one of Envoy's levels
+     */
+    static String check(String level) {
+        String l = level.toLowerCase(Locale.ROOT);
+        if (!LEVELS.contains(l)) {
+            throw new IllegalArgumentException("unknown log level '" + level + "' (expected one of "
+                    + new java.util.TreeSet<>(LEVELS) + ")");
+        }
+        return l;
+    }
+
     /** Envoy's {@code /stats/prometheus}, or empty when there is no Envoy or it does not answer. */
     String prometheusStats() {
         if (port.isEmpty()) {
@@ -70,11 +84,7 @@ final class EnvoyAdmin {
      * @throws IllegalArgumentException when {@code level} is not one of Envoy's levels
      */
     boolean setLevel(String level) {
-        String l = level.toLowerCase(Locale.ROOT);
-        if (!LEVELS.contains(l)) {
-            throw new IllegalArgumentException("unknown log level '" + level + "' (expected one of "
-                    + new java.util.TreeSet<>(LEVELS) + ")");
-        }
+        String l = check(level);
         if (port.isEmpty()) {
             return false;
         }

@@ -81,7 +81,8 @@ final class HtmlPages {
                         + s.configuredAt() + ")"));
         kv(h, "ambassador_id", () -> h.text(s.ambassadorId()));
         kv(h, "Envoy", () -> h.text(s.envoy().equals("supervised") ? "run by Legate" : "external (not run by Legate)"));
-        kv(h, "Envoy log level", () -> h.text(s.logLevel()).raw(" &middot; set: ")
+        kv(h, "Log level", () -> h.text("Legate: " + s.logLevel() + "; Envoy: " + s.envoyLogLevel())
+                .raw(" &middot; set both: ")
                 .link(DiagHttp.DIAG + "?loglevel=debug", "debug").raw(" ")
                 .link(DiagHttp.DIAG + "?loglevel=info", "info").raw(" ")
                 .link(DiagHttp.DIAG + "?loglevel=warning", "warning"));

@@ -42,11 +42,13 @@ public record Overview(SystemInfo system, @Nullable Reconfiguration lastFailure,
      * @param state {@code ready} or {@code not ready}
      * @param configVersion the version being served (null before the first)
      * @param envoy how Envoy runs: {@code supervised} (Legate runs it) or {@code external}
+     * @param logLevel Legate's own log level
+     * @param envoyLogLevel the supervised Envoy's, as last set through the diagnostics ({@code unchanged} before)
      * @param diagnosticsEnabled the Module's {@code diagnostics.enabled}: whether Envoy routes /ambassador/v0/ here
      * @param allowNonLocal the Module's {@code diagnostics.allow_non_local}
      */
     public record SystemInfo(String legateVersion, String ambassadorId, String state, @Nullable String configVersion,
-            @Nullable String configuredAt, long reconfiguration, String envoy, String logLevel,
+            @Nullable String configuredAt, long reconfiguration, String envoy, String logLevel, String envoyLogLevel,
             boolean diagnosticsEnabled, boolean allowNonLocal, String now) {
     }
 }

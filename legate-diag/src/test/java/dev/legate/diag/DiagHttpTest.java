@@ -265,7 +265,7 @@ final class DiagHttpTest {
         String page = DiagFixture.get(base + "/ambassador/v0/diag/?loglevel=debug").body();
         assertThat(envoyAdminRequests).contains("POST /logging?level=debug");
         assertThat(page).contains("Envoy&#39;s log level is now debug.");
-        assertThat(json("/ambassador/v0/diag/?json=true").path("system").path("logLevel").asText())
+        assertThat(json("/ambassador/v0/diag/?json=true").path("system").path("envoyLogLevel").asText())
                 .isEqualTo("debug");
         int before = envoyAdminRequests.size();
         String bad = DiagFixture.get(base + "/ambassador/v0/diag/?loglevel=loud").body();
