@@ -120,6 +120,13 @@ final class ConfigView {
         this.diagnosticsBySeverity = java.util.Collections.unmodifiableMap(bySeverity);
     }
 
+    /** Makes the search texts now rather than on the first search. */
+    void prepareSearch() {
+        sourceText.get();
+        routeText.get();
+        clusterText.get();
+    }
+
     Page<SourceRow> sources(String query, int page, int size) {
         return Page.of(sources, query.isBlank() ? List.of() : sourceText.get(), query, page, size);
     }

@@ -87,11 +87,12 @@ public final class Diagnostics implements AutoCloseable {
         }
         metrics.record(attempt);
         if (attempt.outcome() == Reconfiguration.Outcome.PUBLISHED && prebuildQueued.compareAndSet(false, true)) {
-            // Build the new tables now, off the reconfiguration thread, so the first page view does not wait.
+            // Build the new tables (and their search texts) now, off the reconfiguration thread, so the first page
+            // view and the first search do not wait.
             prebuild.execute(() -> {
                 prebuildQueued.set(false);
                 try {
-                    currentView();
+                    currentView().ifPresent(ConfigView::prepareSearch);
                 } catch (RuntimeException e) {
                     LOG.warn("could not prepare the diagnostics view", e);
                 }

@@ -119,14 +119,13 @@ public final class SnapshotServer implements AutoCloseable {
         Message.Builder builder = message.toBuilder();
         for (var entry : message.getAllFields().entrySet()) {
             Descriptors.FieldDescriptor field = entry.getKey();
+            if (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.BYTE_STRING) {
+                // Raw bytes outside a DataSource (session ticket keys, say) could be secret too; strings (names,
+                // SNI, cipher lists) are not.
+                builder.clearField(field);
+                continue;
+            }
             if (field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
-                if (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.BYTE_STRING
-                        || field.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING) {
-                    // Strings outside DataSources (names, SNI, cipher lists) are not secret; bytes could be.
-                    if (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.BYTE_STRING) {
-                        builder.clearField(field);
-                    }
-                }
                 continue;
             }
             if (field.isRepeated()) {

@@ -9,6 +9,7 @@ import dev.legate.diag.ServedConfiguration;
 import dev.legate.xds.ClientStatus;
 import dev.legate.xds.XdsServer;
 import dev.legate.xds.XdsStats;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -23,7 +24,11 @@ final class DiagnosticsFeed implements GatewayState, Runnable {
     private final Reconfigurer reconfigurer;
     private final XdsServer xds;
     private volatile BooleanSupplier ready = () -> false;
-    private volatile @Nullable Diagnostics diagnostics;
+    /** Guards {@link #diagnostics} and {@link #pending}, so that attempts reach the history once and in order. */
+    private final Object lock = new Object();
+    private @Nullable Diagnostics diagnostics;
+    /** Attempts made before the diagnostics existed (the first compile starts before they are made). */
+    private final List<Reconfiguration> pending = new ArrayList<>();
     /** The version served before the last attempt. Used only on the reconfiguration thread. */
     private @Nullable String servedVersion;
 
@@ -32,8 +37,14 @@ final class DiagnosticsFeed implements GatewayState, Runnable {
         this.xds = requireNonNull(xds, "xds");
     }
 
+    /** From now on attempts go to {@code diagnostics}; those made before go there first. */
     void reportTo(Diagnostics diagnostics) {
-        this.diagnostics = requireNonNull(diagnostics, "diagnostics");
+        requireNonNull(diagnostics, "diagnostics");
+        synchronized (lock) {
+            this.diagnostics = diagnostics;
+            pending.forEach(diagnostics::record);
+            pending.clear();
+        }
     }
 
     /** The probes' readiness, known once Envoy's supervision is set up. */
@@ -44,7 +55,6 @@ final class DiagnosticsFeed implements GatewayState, Runnable {
     @Override
     public void run() {
         reconfigurer.run();
-        Diagnostics d = diagnostics;
         Optional<Reconfigurer.Good> good = reconfigurer.lastGood();
         Optional<Reconfigurer.Failure> failure = reconfigurer.lastFailure();
         long goodNumber = good.map(Reconfigurer.Good::number).orElse(0L);
@@ -64,8 +74,12 @@ final class DiagnosticsFeed implements GatewayState, Runnable {
         } else {
             return;
         }
-        if (d != null) {
-            d.record(attempt);
+        synchronized (lock) {
+            if (diagnostics != null) {
+                diagnostics.record(attempt);
+            } else {
+                pending.add(attempt);
+            }
         }
     }
 

@@ -108,10 +108,6 @@ public final class Gateway implements AutoCloseable {
         // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
         // first compile runs while the rest is set up.
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, xds);
-        Diagnostics diagnostics = new Diagnostics(new DiagOptions(s.compileOptions().ambassadorId(),
-                diag.snapshotAddress(), s.envoy().isPresent() ? OptionalInt.of(s.adminPort()) : OptionalInt.empty()),
-                feed, Clock.systemUTC());
-        feed.reportTo(diagnostics);
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
         DirectoryWatcher watcher = DirectoryWatcher.start(s.configDir(), debouncer::changed);
         debouncer.now();
@@ -124,6 +120,11 @@ public final class Gateway implements AutoCloseable {
                 s.compileOptions().ambassadorId(), adsForEnvoy, s.adminPort())) + "\n", StandardCharsets.UTF_8);
         EnvoySupervisor supervisor = s.envoy().map(bin -> EnvoySupervisor.start(bin, bootstrap, s.adminPort(),
                 s.drainTime(), List.of())).orElse(null);
+        // The diagnostics (and their metrics registry) are made after the first compile has started, not before.
+        Diagnostics diagnostics = new Diagnostics(new DiagOptions(s.compileOptions().ambassadorId(),
+                diag.snapshotAddress(), s.envoy().isPresent() ? OptionalInt.of(s.adminPort()) : OptionalInt.empty()),
+                feed, Clock.systemUTC());
+        feed.reportTo(diagnostics);
         BooleanSupplier ready = () -> reconfigurer.lastGood().isPresent()
                 && (supervisor == null || supervisor.ready());
         ProbeServer probes = ProbeServer.start(s.probeAddress(), ready);
