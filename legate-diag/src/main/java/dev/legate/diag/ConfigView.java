@@ -60,6 +60,8 @@ final class ConfigView {
     private final Lazy<List<String>> sourceText;
     private final Lazy<List<String>> routeText;
     private final Lazy<List<String>> clusterText;
+    /** The routes each source made, for its page. Made on the first resource page. */
+    private final Lazy<Map<String, List<RouteRow>>> routesBySource;
     final Map<String, Integer> resourcesByKind;
     final Map<String, Long> diagnosticsBySeverity;
     private final Map<String, SourceRow> sourcesByKey;
@@ -107,6 +109,15 @@ final class ConfigView {
         this.sourceText = new Lazy<>(() -> sources.stream().map(s -> lower(s.key() + " " + s.location() + " "
                 + s.state() + " " + s.problems().stream().map(Problem::message).toList())).toList());
         this.routeText = new Lazy<>(() -> routes.stream().map(ConfigView::searchText).toList());
+        this.routesBySource = new Lazy<>(() -> {
+            Map<String, List<RouteRow>> index = new HashMap<>();
+            for (RouteRow r : routes) {
+                for (String source : r.sources()) {
+                    index.computeIfAbsent(source, k -> new ArrayList<>()).add(r);
+                }
+            }
+            return index;
+        });
         this.clusterText = new Lazy<>(() -> clusters.stream().map(c -> lower(c.name() + " " + c.endpoint() + " "
                 + c.sources())).toList());
 
@@ -120,11 +131,17 @@ final class ConfigView {
         this.diagnosticsBySeverity = java.util.Collections.unmodifiableMap(bySeverity);
     }
 
-    /** Makes the search texts now rather than on the first search. */
+    /** Makes the search texts and the per-source index now rather than on first use. */
     void prepareSearch() {
         sourceText.get();
         routeText.get();
         clusterText.get();
+        routesBySource.get();
+    }
+
+    /** The routes {@code source} made, in route-table order. */
+    List<RouteRow> routesMadeBy(String source) {
+        return routesBySource.get().getOrDefault(source, List.of());
     }
 
     Page<SourceRow> sources(String query, int page, int size) {

@@ -186,17 +186,9 @@ public final class Diagnostics implements AutoCloseable {
         }
         Resource<?> resource = c.resource(key);
         String yaml = resource == null ? "" : Reports.snapshotYaml(List.of(resource));
-        List<RouteRow> routes = new ArrayList<>();
-        int routeCount = 0;
-        for (RouteRow r : c.routes) {
-            if (ConfigView.madeBy(r.sources(), key)) {
-                routeCount++;
-                if (routes.size() < ResourceDetail.ROUTE_LIMIT) {
-                    routes.add(r);
-                }
-            }
-        }
-        return Optional.of(new ResourceDetail(source, yaml, routeCount, routes,
+        List<RouteRow> routes = c.routesMadeBy(key);
+        return Optional.of(new ResourceDetail(source, yaml, routes.size(),
+                routes.subList(0, Math.min(routes.size(), ResourceDetail.ROUTE_LIMIT)),
                 c.clusters.stream().filter(x -> ConfigView.madeBy(x.sources(), key)).toList(),
                 c.hosts.stream().filter(x -> ConfigView.madeBy(x.sources(), key)).toList(),
                 c.tlsContexts.stream().filter(x -> ConfigView.madeBy(x.sources(), key)).toList(),
