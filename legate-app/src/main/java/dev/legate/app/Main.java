@@ -27,6 +27,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
     public static int run(String... args) {
+        LogSetup.configure();
         return new CommandLine(new Main()).execute(args);
     }
 

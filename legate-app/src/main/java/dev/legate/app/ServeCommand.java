@@ -31,8 +31,11 @@ import picocli.CommandLine.Option;
             "point any Envoy at the bootstrap it writes (bootstrap-ads.json).",
             "",
             "Probes: /ambassador/v0/check_alive and /ambassador/v0/check_ready on",
-            "the probe address. Snapshots of each configuration go to the snapshot",
-            "directory. Stop with SIGTERM or Ctrl-C: Envoy is drained first.",
+            "the probe address, with the diagnostics UI (/ambassador/v0/diag/, local",
+            "requests only unless the Module allows others) and /metrics. The",
+            "snapshot server shows the input, IR and Envoy configuration. Snapshots",
+            "of each configuration go to the snapshot directory. Stop with SIGTERM",
+            "or Ctrl-C: Envoy is drained first.",
             ""})
 final class ServeCommand implements Callable<Integer> {
 
@@ -51,8 +54,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--probe-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8877",
             converter = AddressConverter.class,
-            description = "Where the probes listen. Default: ${DEFAULT-VALUE}.")
+            description = "Where the probes, diagnostics and /metrics listen. Default: ${DEFAULT-VALUE}.")
     private InetSocketAddress probeAddress;
+
+    @Option(names = "--snapshot-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8005",
+            converter = AddressConverter.class,
+            description = "Where the snapshot server listens (/snapshot, /ir, /envoy, /diagnostics). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private InetSocketAddress snapshotAddress;
+
+    @Option(names = "--no-snapshot-server", description = "Do not run the snapshot server.")
+    private boolean noSnapshotServer;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".legate/serve",
             description = "Where bootstrap-ads.json and snapshots/ go. Default: ${DEFAULT-VALUE}.")
@@ -118,7 +130,8 @@ final class ServeCommand implements Callable<Integer> {
                 : envoy != null ? Optional.of(envoy) : EnvoySupervisor.findEnvoy(env);
         Gateway gateway = Gateway.start(new Gateway.Settings(dir, options, adsAddress, probeAddress, stateDir,
                 snapshotKeep, holdoff, maxDelay, envoyBinary, drainTime, adminPort,
-                nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")));
+                nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")),
+                new Gateway.DiagSettings(noSnapshotServer ? Optional.empty() : Optional.of(snapshotAddress)));
         if (gateway.supervisesEnvoy()) {
             LOG.info("Envoy: running {} (admin on 127.0.0.1:{})", envoyBinary.get(), adminPort);
         } else {

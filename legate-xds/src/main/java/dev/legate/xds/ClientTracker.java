@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +76,10 @@ final class ClientTracker implements DiscoveryServerCallbacks {
     private final Map<Long, StreamState> streams = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /** Totals since start, for metrics. */
+    private final LongAdder streamsOpened = new LongAdder();
+    private final LongAdder responsesSent = new LongAdder();
+    private final LongAdder nacksReceived = new LongAdder();
 
     ClientTracker(Clock clock) {
         this.clock = clock;
@@ -90,6 +95,7 @@ final class ClientTracker implements DiscoveryServerCallbacks {
         if (context != null) {
             context.streamId = streamId;
         }
+        streamsOpened.increment();
         lock.lock();
         try {
             streams.put(streamId, new StreamState(streamId, protocol, address, clock.instant()));
@@ -154,6 +160,7 @@ final class ClientTracker implements DiscoveryServerCallbacks {
             lock.unlock();
         }
         if (nack != null) {
+            nacksReceived.increment();
             LOG.warn("{} rejected {} version {}: {}", node, type.get(), nack.version(), nack.message());
         }
     }
@@ -204,6 +211,7 @@ final class ClientTracker implements DiscoveryServerCallbacks {
             lock.unlock();
         }
         if (nack != null) {
+            nacksReceived.increment();
             LOG.warn("{} rejected {} version {} (delta): {}", node, type.get(), nack.version(), nack.message());
         }
     }
@@ -223,6 +231,11 @@ final class ClientTracker implements DiscoveryServerCallbacks {
     }
 
     // ---------------------------------------------------------------------------------------------- for XdsServer
+
+    /** Totals since the server started. */
+    XdsStats stats() {
+        return new XdsStats(streamsOpened.sum(), responsesSent.sum(), nacksReceived.sum());
+    }
 
     /** Forgets a stream whose call has ended (covers closes that java-control-plane reports through no callback). */
     void ended(StreamContext context) {
@@ -346,6 +359,7 @@ final class ClientTracker implements DiscoveryServerCallbacks {
         if (type.isEmpty()) {
             return;
         }
+        responsesSent.increment();
         lock.lock();
         try {
             StreamState stream = streams.get(streamId);

@@ -272,6 +272,11 @@ public final class XdsServer implements AutoCloseable {
         return tracker.clients();
     }
 
+    /** Streams opened, responses sent and NACKs received since the server started (for metrics). */
+    public XdsStats stats() {
+        return tracker.stats();
+    }
+
     /**
      * Stops the server gracefully: refuses new streams and publishes, ends every open stream (each Envoy sees its ADS
      * stream end and reconnects, with backoff, to wherever the ADS cluster points), then waits up to

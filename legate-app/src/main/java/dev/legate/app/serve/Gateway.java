@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.CompileOptions;
 import dev.legate.compiler.Compiler;
+import dev.legate.diag.DiagHttp;
+import dev.legate.diag.DiagOptions;
+import dev.legate.diag.Diagnostics;
+import dev.legate.diag.SnapshotServer;
 import dev.legate.sources.Debouncer;
 import dev.legate.sources.DirectoryWatcher;
 import dev.legate.xds.XdsServer;
@@ -16,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +51,20 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The diagnostics' own settings (the UI and /metrics always share the probes' port).
+     *
+     * @param snapshotAddress where the snapshot server listens (127.0.0.1:8005 for {@code legate serve}); empty: none
+     */
+    public record DiagSettings(Optional<InetSocketAddress> snapshotAddress) {
+
+        public static final DiagSettings WITHOUT_SNAPSHOT_SERVER = new DiagSettings(Optional.empty());
+
+        public DiagSettings {
+            requireNonNull(snapshotAddress, "snapshotAddress");
+        }
+    }
+
     private final XdsServer xds;
     private final SnapshotStore snapshots;
     private final Reconfigurer reconfigurer;
@@ -53,9 +73,12 @@ public final class Gateway implements AutoCloseable {
     private final ProbeServer probes;
     private final @Nullable EnvoySupervisor supervisor;
     private final Path bootstrap;
+    private final Diagnostics diagnostics;
+    private final @Nullable SnapshotServer snapshotServer;
 
     private Gateway(XdsServer xds, SnapshotStore snapshots, Reconfigurer reconfigurer, Debouncer debouncer,
-            DirectoryWatcher watcher, ProbeServer probes, @Nullable EnvoySupervisor supervisor, Path bootstrap) {
+            DirectoryWatcher watcher, ProbeServer probes, @Nullable EnvoySupervisor supervisor, Path bootstrap,
+            Diagnostics diagnostics, @Nullable SnapshotServer snapshotServer) {
         this.xds = xds;
         this.snapshots = snapshots;
         this.reconfigurer = reconfigurer;
@@ -64,9 +87,16 @@ public final class Gateway implements AutoCloseable {
         this.probes = probes;
         this.supervisor = supervisor;
         this.bootstrap = bootstrap;
+        this.diagnostics = diagnostics;
+        this.snapshotServer = snapshotServer;
     }
 
+    /** Starts without a snapshot server. */
     public static Gateway start(Settings s) throws IOException {
+        return start(s, DiagSettings.WITHOUT_SNAPSHOT_SERVER);
+    }
+
+    public static Gateway start(Settings s, DiagSettings diag) throws IOException {
         if (!Files.isDirectory(s.configDir())) {
             throw new IOException(s.configDir() + " is not a directory");
         }
@@ -77,7 +107,8 @@ public final class Gateway implements AutoCloseable {
                 new XdsPublisher(xds), snapshots, Clock.systemUTC());
         // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
         // first compile runs while the rest is set up.
-        Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), reconfigurer);
+        DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, xds);
+        Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
         DirectoryWatcher watcher = DirectoryWatcher.start(s.configDir(), debouncer::changed);
         debouncer.now();
 
@@ -89,8 +120,18 @@ public final class Gateway implements AutoCloseable {
                 s.compileOptions().ambassadorId(), adsForEnvoy, s.adminPort())) + "\n", StandardCharsets.UTF_8);
         EnvoySupervisor supervisor = s.envoy().map(bin -> EnvoySupervisor.start(bin, bootstrap, s.adminPort(),
                 s.drainTime(), List.of())).orElse(null);
-        ProbeServer probes = ProbeServer.start(s.probeAddress(), () -> reconfigurer.lastGood().isPresent()
-                && (supervisor == null || supervisor.ready()));
+        // The diagnostics (and their metrics registry) are made after the first compile has started, not before.
+        Diagnostics diagnostics = new Diagnostics(new DiagOptions(s.compileOptions().ambassadorId(),
+                diag.snapshotAddress(), s.envoy().isPresent() ? OptionalInt.of(s.adminPort()) : OptionalInt.empty()),
+                feed, Clock.systemUTC());
+        feed.reportTo(diagnostics);
+        BooleanSupplier ready = () -> reconfigurer.lastGood().isPresent()
+                && (supervisor == null || supervisor.ready());
+        ProbeServer probes = ProbeServer.start(s.probeAddress(), ready);
+        feed.readiness(ready);
+        new DiagHttp(diagnostics).handlers().forEach(probes::mount);
+        SnapshotServer snapshotServer = diag.snapshotAddress().isPresent()
+                ? SnapshotServer.start(diag.snapshotAddress().get(), diagnostics) : null;
 
         LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", s.configDir().toAbsolutePath(),
                 s.holdoff().toMillis(), s.maxDelay().toMillis());
@@ -98,7 +139,11 @@ public final class Gateway implements AutoCloseable {
                 s.adsAddress().getHostString(), xds.port(), s.probeAddress().getHostString(), probes.port());
         LOG.info("snapshots in {} (keeping {}); bootstrap for Envoy: {}", snapshots.root().toAbsolutePath(),
                 s.snapshotKeep(), bootstrap.toAbsolutePath());
-        return new Gateway(xds, snapshots, reconfigurer, debouncer, watcher, probes, supervisor, bootstrap);
+        LOG.info("diagnostics on {}:{}/ambassador/v0/diag/ (metrics: /metrics){}", s.probeAddress().getHostString(),
+                probes.port(), snapshotServer == null ? "" : "; snapshot server on "
+                        + diag.snapshotAddress().get().getHostString() + ":" + snapshotServer.port());
+        return new Gateway(xds, snapshots, reconfigurer, debouncer, watcher, probes, supervisor, bootstrap,
+                diagnostics, snapshotServer);
     }
 
     public int adsPort() {
@@ -125,6 +170,15 @@ public final class Gateway implements AutoCloseable {
         return snapshots;
     }
 
+    public Diagnostics diagnostics() {
+        return diagnostics;
+    }
+
+    /** The snapshot server's port, if it runs. */
+    public OptionalInt snapshotPort() {
+        return snapshotServer == null ? OptionalInt.empty() : OptionalInt.of(snapshotServer.port());
+    }
+
     public boolean supervisesEnvoy() {
         return supervisor != null;
     }
@@ -137,7 +191,11 @@ public final class Gateway implements AutoCloseable {
         if (supervisor != null) {
             supervisor.close();
         }
+        if (snapshotServer != null) {
+            snapshotServer.close();
+        }
         probes.close();
+        diagnostics.close();
         xds.close();
         snapshots.close();
     }

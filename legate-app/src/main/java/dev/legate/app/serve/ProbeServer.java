@@ -23,6 +23,7 @@ public final class ProbeServer implements AutoCloseable {
     }
 
     public static ProbeServer start(InetSocketAddress address, BooleanSupplier ready) throws IOException {
+        dev.legate.diag.DiagHttp.preferTcpNoDelay();
         HttpServer server = HttpServer.create(address, 16);
         server.createContext("/ambassador/v0/check_alive", exchange -> respond(exchange, 200,
                 "Legate is alive\n"));
@@ -30,13 +31,19 @@ public final class ProbeServer implements AutoCloseable {
             boolean ok = ready.getAsBoolean();
             respond(exchange, ok ? 200 : 503, ok ? "Legate is ready\n" : "Legate is not ready yet\n");
         });
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        // Four threads: a diagnostics page or a /metrics scrape (which asks Envoy for its stats) must not hold up a probe.
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "legate-probes");
             t.setDaemon(true);
             return t;
         }));
         server.start();
         return new ProbeServer(server);
+    }
+
+    /** Serves {@code handler} under {@code path} too (the diagnostics share the probes' port, as in Emissary). */
+    public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     public int port() {

@@ -38,7 +38,8 @@ final class GatewayEndToEndTest {
         copyQuickstart(config);
         try (Gateway gateway = Gateway.start(settings(config, dir.resolve("state")));
                 AdsTestClient client = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
-            String routes = awaitAcked(client, XdsType.ROUTE, null);
+            // The first publish is made in steps (clusters, then routes, then listeners): wait for its routes.
+            String routes = awaitRoutes(client, text -> text.contains("cluster_quote_v2_default"));
             assertThat(client.acked()).containsKeys(XdsType.LISTENER, XdsType.CLUSTER, XdsType.ROUTE);
             assertThat(routeText(client)).contains("cluster_quote_default").contains("cluster_quote_v2_default");
 
@@ -60,8 +61,8 @@ final class GatewayEndToEndTest {
             Files.writeString(config.resolve("quote.yaml"), "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\n"
                     + "metadata: {name: quote-backend, namespace: default}\nspec: {prefix: /backend/}\n");
             awaitAcked(client, XdsType.ROUTE, changed);
-            assertThat(gateway.reconfigurer().lastGood().get().result().diagnostics())
-                    .anySatisfy(d -> assertThat(d.source()).isEqualTo("Mapping/quote-backend.default"));
+            // The edit may be seen half-written first (an empty file): wait for the reconfiguration of the whole.
+            awaitDiagnostic(gateway, "Mapping/quote-backend.default");
         }
     }
 
@@ -71,7 +72,7 @@ final class GatewayEndToEndTest {
         copyQuickstart(config);
         try (Gateway gateway = Gateway.start(settings(config, dir.resolve("state")));
                 AdsTestClient client = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
-            String routes = awaitAcked(client, XdsType.ROUTE, null);
+            String routes = awaitRoutes(client, text -> text.contains("cluster_quote_default"));
             Path subdir = Files.createDirectories(config.resolve("more"));
             Files.writeString(subdir.resolve("broken.yaml"), "\u0000not yaml: [");
             // The document is reported; everything else is unchanged, so nothing new is pushed.
@@ -83,6 +84,33 @@ final class GatewayEndToEndTest {
             }
             assertThat(client.acked().get(XdsType.ROUTE)).isEqualTo(routes);
         }
+    }
+
+    /** Waits (bounded) until the client holds and has acked route configurations whose text passes {@code test}. */
+    private static String awaitRoutes(AdsTestClient client, java.util.function.Predicate<String> test)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            String acked = client.acked().get(XdsType.ROUTE);
+            if (acked != null && test.test(routeText(client)) && acked.equals(client.acked().get(XdsType.ROUTE))) {
+                return acked;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the expected routes were not acked within 20 s");
+    }
+
+    /** Waits (bounded) until the configuration being served has a diagnostic on {@code source}. */
+    private static void awaitDiagnostic(Gateway gateway, String source) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (gateway.reconfigurer().lastGood().orElseThrow().result().diagnostics().stream()
+                    .anyMatch(d -> d.source().equals(source))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no diagnostic on " + source + " within 20 s");
     }
 
     /** Waits (bounded) until the client has acked a version of {@code type} other than {@code previous}. */
