@@ -64,7 +64,8 @@ public final class Compiler {
         IrBuilder.Inputs inputs = IrBuilder.Inputs.of(resources, options.ambassadorNamespace());
         IrResult ir = IrBuilder.build(inputs);
         diagnostics.addAll(ir.diagnostics());
-        EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets());
+        EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets(),
+                dev.legate.compiler.ir.EndpointIndex.of(resources));
         diagnostics.addAll(translation.diagnostics());
         List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
         sorted.sort(Diagnostic.ORDER);

@@ -30,6 +30,10 @@ final class GoldenTest {
             check(Fixtures.GOLDEN.resolve(name + ".envoy.json"), Fixtures.envoyJson(result.envoy()));
             check(Fixtures.GOLDEN.resolve(name + ".diagnostics.json"),
                     Fixtures.diagnosticsJson(result.diagnostics()));
+            String eds = Fixtures.edsJson(result.envoy());
+            if (eds != null || Files.exists(Fixtures.GOLDEN.resolve(name + ".eds.json"))) {
+                check(Fixtures.GOLDEN.resolve(name + ".eds.json"), eds == null ? "" : eds);
+            }
         }));
     }
 

@@ -31,12 +31,14 @@ final class MappingCompiler {
     private final List<IrHost> hosts;
     private final Map<String, IrTlsContext> contexts;
     private final List<Diagnostic> diagnostics;
+    private final Resolvers resolvers;
 
     /** Clusters by full (unshortened) name; the first Mapping to need a name defines the cluster. */
     private final Map<String, ClusterDraft> clusters = new TreeMap<>();
 
     MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
-            Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics) {
+            Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics, Resolvers resolvers) {
+        this.resolvers = resolvers;
         this.settings = settings;
         this.module = module;
         this.hosts = hosts;
@@ -48,7 +50,7 @@ final class MappingCompiler {
     private record Normalized(ResourceKey key, String name, String namespace, Map<String, String> labels,
             MappingSpec spec, ServiceName service, List<IrMatcher> headers, List<IrMatcher> queryParameters,
             @Nullable String hostGlob, boolean hostRegex, String prefix, int precedence, IrRouteWeight weight,
-            String groupId, boolean internal, long defaultTimeoutMs, String rewrite) {
+            String groupId, boolean internal, long defaultTimeoutMs, String rewrite, Resolvers.IrResolver resolver) {
     }
 
     /** A cluster before its Envoy name is known. */
@@ -271,10 +273,17 @@ final class MappingCompiler {
 
     private @Nullable Normalized normalize(ResourceKey key, String name, String namespace, Map<String, String> labels,
             MappingSpec spec, boolean internal, long defaultTimeoutMs) {
+        Resolvers.IrResolver resolver = UpstreamChecks.resolver(resolvers, spec.resolver(), module.resolver(),
+                key, diagnostics);
+        if (resolver == null || !UpstreamChecks.mappingFitsResolver(resolver, spec.loadBalancer() != null,
+                spec.service(), key, diagnostics)) {
+            return null;
+        }
         ServiceName service;
         try {
             service = ServiceName.parse(Objects.requireNonNull(spec.service()), namespace,
-                    settings.ambassadorNamespace(), !settings.useAmbassadorNamespaceForServiceResolution());
+                    settings.ambassadorNamespace(), !settings.useAmbassadorNamespaceForServiceResolution()
+                            && Resolvers.qualifiesServiceNames(resolver));
         } catch (ServiceName.MalformedServiceException e) {
             diagnostics.add(Diagnostic.error(key, "spec.service: " + e.getMessage() + "; the Mapping is not routed"));
             return null;
@@ -384,7 +393,7 @@ final class MappingCompiler {
             rewrite = "";
         }
         return new Normalized(key, name, namespace, labels, spec, service, headers, query, hostGlob, hostRegex, prefix,
-                precedence, weight, ClusterNames.sha1(id.toString()), internal, defaultTimeoutMs, rewrite);
+                precedence, weight, ClusterNames.sha1(id.toString()), internal, defaultTimeoutMs, rewrite, resolver);
     }
 
     static boolean selectorMatches(Map<String, String> selector, Map<String, String> labels) {
@@ -503,6 +512,8 @@ final class MappingCompiler {
                 spec.connectTimeoutMs() == null ? 3000 : spec.connectTimeoutMs(), service.hostname(), port,
                 Boolean.TRUE.equals(spec.grpc()), originate, ctx == null ? null : ctx.name(), sni, breakers, idle,
                 lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()));
+        cluster = cluster.withEndpointSource(UpstreamChecks.endpointSource(m.resolver(), service.hostname(), port,
+                m.namespace(), settings, spec.healthChecks(), m.key(), diagnostics));
         clusters.put(name, new ClusterDraft(name, cluster));
         return name;
     }
