@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.config.DecodeSettings;
 import dev.legate.compiler.config.Decoded;
+import dev.legate.compiler.config.DerivedDocuments;
 import dev.legate.compiler.config.ResourceDecoder;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.envoy.EnvoyTranslator;
@@ -28,6 +29,7 @@ public final class Compiler {
     private final CompileOptions options;
     private final ResourceDecoder decoder;
     private final EnvoyTranslator translator;
+    private final DerivedDocuments.Settings derivedSettings;
 
     public Compiler(CompileOptions options) {
         this(options, new EnvoyConstraints());
@@ -38,6 +40,8 @@ public final class Compiler {
         this.decoder = new ResourceDecoder(new DecodeSettings(options.ambassadorId(),
                 options.ambassadorNamespace()));
         this.translator = new EnvoyTranslator(constraints);
+        this.derivedSettings = new DerivedDocuments.Settings(options.ambassadorId(), options.ambassadorNamespace(),
+                options.knative() == CompileOptions.Knative.SUPPORTED);
     }
 
     public CompileOptions options() {
@@ -49,7 +53,14 @@ public final class Compiler {
         List<Diagnostic> diagnostics = new ArrayList<>(snapshot.loadDiagnostics());
         Map<ResourceKey, Resource<?>> accepted = new TreeMap<>();
         // Documents are independent: decode them in parallel, then take the results in snapshot order.
-        List<Decoded> decodedDocuments = snapshot.documents().parallelStream().map(decoder::decode).toList();
+        List<dev.legate.compiler.config.RawDocument> documents = snapshot.documents();
+        DerivedDocuments.Derived derived = DerivedDocuments.derive(documents, derivedSettings);
+        if (!derived.documents().isEmpty()) {
+            documents = new ArrayList<>(documents);
+            documents.addAll(derived.documents());
+        }
+        diagnostics.addAll(derived.diagnostics());
+        List<Decoded> decodedDocuments = documents.parallelStream().map(decoder::decode).toList();
         for (Decoded decoded : decodedDocuments) {
             diagnostics.addAll(decoded.diagnostics());
             if (decoded instanceof Decoded.Accepted a) {

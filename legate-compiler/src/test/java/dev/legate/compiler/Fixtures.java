@@ -28,6 +28,22 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * The compiler for a fixture: the defaults, unless the fixture's leading comment lines set environment variables
+     * Emissary users set, as {@code # env: AMBASSADOR_KNATIVE_SUPPORT=true}.
+     */
+    static Compiler compilerFor(Path fixture) {
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        for (String line : read(fixture).lines().takeWhile(l -> l.startsWith("#")).toList()) {
+            if (line.startsWith("# env: ") && line.contains("=")) {
+                String assignment = line.substring("# env: ".length()).strip();
+                env.put(assignment.substring(0, assignment.indexOf('=')),
+                        assignment.substring(assignment.indexOf('=') + 1));
+            }
+        }
+        return env.isEmpty() ? COMPILER : new Compiler(CompileOptions.fromEnvironment(env));
+    }
+
     static String read(Path path) {
         try {
             return Files.readString(path, StandardCharsets.UTF_8);

@@ -216,33 +216,13 @@ public final class Resolvers {
         if (node == null || node.isNull()) {
             return fallback;
         }
-        Long ms = node.isTextual() ? parseDuration(node.asText()) : null;
+        Long ms = node.isTextual() ? Durations.millis(node.asText()) : null;
         if (ms == null || ms <= 0) {
             diagnostics.add(Diagnostic.error(key, at + ": expected a duration such as \"3s\" or \"500ms\", got "
                     + describe(node) + "; this health check is ignored"));
             return null;
         }
         return ms;
-    }
-
-    static @Nullable Long parseDuration(String text) {
-        var m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(text.strip());
-        double total = 0;
-        int end = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                return null;
-            }
-            double value = Double.parseDouble(m.group(1));
-            total += switch (m.group(2)) {
-                case "ms" -> value;
-                case "s" -> value * 1000;
-                case "m" -> value * 60_000;
-                default -> value * 3_600_000;
-            };
-            end = m.end();
-        }
-        return end == 0 || end != text.strip().length() ? null : Math.round(total);
     }
 
     private static @Nullable Integer count(@Nullable JsonNode node, int fallback, String at, ResourceKey key,

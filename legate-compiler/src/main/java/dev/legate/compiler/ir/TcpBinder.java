@@ -64,6 +64,11 @@ final class TcpBinder {
             }
         }
         for (TcpMappingCompiler.IrTcpGroup group : groups) {
+            if (group.host() != null && contextFor(group.host()) == null) {
+                diagnostics.add(Diagnostic.error(group.provenance().primary(), "spec.host: no Host or TLSContext has "
+                        + "a certificate for " + group.host() + ", so TLS cannot be terminated for it; not routed"));
+                continue;
+            }
             Slot slot = slots.get(group.bindKey());
             if (slot == null) {
                 slot = new Slot();
