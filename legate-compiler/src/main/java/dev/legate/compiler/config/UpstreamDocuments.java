@@ -60,12 +60,22 @@ import org.jspecify.annotations.Nullable;
  *       Mappings with {@code tls:} naming that context) originate mTLS with Istio's certificate.</li>
  * </ul>
  */
-final class UpstreamDocuments {
+public final class UpstreamDocuments {
 
     static final String LEGATE_GROUP = "legate.dev/v1alpha1";
     private static final Set<String> SLICE_VERSIONS = Set.of("discovery.k8s.io/v1", "discovery.k8s.io/v1beta1");
 
     private UpstreamDocuments() {
+    }
+
+    /**
+     * Whether a document only feeds endpoints (Endpoints, EndpointSlice, ConsulServiceEntries): a change to such
+     * documents alone changes nothing but endpoint assignments.
+     */
+    public static boolean endpointsOnly(RawDocument document) {
+        String apiVersion = document.tree().path("apiVersion").asText("");
+        String kind = document.tree().path("kind").asText("");
+        return !kind.equals("IstioCertificateFiles") && reads(apiVersion, kind);
     }
 
     static boolean reads(String apiVersion, String kind) {
