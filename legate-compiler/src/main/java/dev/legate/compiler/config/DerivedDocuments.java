@@ -217,7 +217,7 @@ public final class DerivedDocuments {
         String namespace = namespace(t, settings);
         JsonNode labels = t.path("metadata").path("labels");
         String ingressId = null;
-        JsonNode tls = spec.path("tls");
+        List<JsonNode> tls = elements(spec.path("tls"));
         for (int i = 0; i < tls.size(); i++) {
             ingressId = "a10r-ingress-" + name + "-" + namespace;
             JsonNode section = tls.get(i);
@@ -226,7 +226,7 @@ public final class DerivedDocuments {
             }
             JsonNode hosts = section.get("hosts");
             List<String> hostnames = new ArrayList<>();
-            if (hosts == null || !hosts.isArray()) {
+            if (hosts == null || !hosts.isArray() || hosts.isEmpty()) {
                 hostnames.add("*");
             } else {
                 hosts.forEach(h -> hostnames.add(h.asText()));
@@ -252,11 +252,11 @@ public final class DerivedDocuments {
             mapping.put("service", backendService);
             out.add(derived(d, "Mapping", name + "-default-backend", namespace, labels, ingressId, mapping));
         }
-        JsonNode rules = spec.path("rules");
+        List<JsonNode> rules = elements(spec.path("rules"));
         for (int i = 0; i < rules.size(); i++) {
             JsonNode rule = rules.get(i);
             String host = rule.path("host").isTextual() ? rule.path("host").asText() : null;
-            JsonNode paths = rule.path("http").path("paths");
+            List<JsonNode> paths = elements(rule.path("http").path("paths"));
             for (int j = 0; j < paths.size(); j++) {
                 JsonNode path = paths.get(j);
                 String service = backendService(path.path("backend"), namespace, all, settings);
@@ -317,7 +317,7 @@ public final class DerivedDocuments {
             if (t.path("kind").asText().equals("Service") && t.path("apiVersion").asText().equals("v1")
                     && t.path("metadata").path("name").asText().equals(service)
                     && namespace(t, settings).equals(namespace)) {
-                for (JsonNode p : t.path("spec").path("ports")) {
+                for (JsonNode p : elements(t.path("spec").path("ports"))) {
                     if (name.equals(p.path("name").asText(null)) && p.path("port").isIntegralNumber()) {
                         return p.path("port").asText();
                     }
@@ -359,13 +359,13 @@ public final class DerivedDocuments {
         }
         String name = t.path("metadata").path("name").asText("");
         String namespace = namespace(t, settings);
-        JsonNode rules = t.path("spec").path("rules");
+        List<JsonNode> rules = elements(t.path("spec").path("rules"));
         for (int i = 0; i < rules.size(); i++) {
             JsonNode rule = rules.get(i);
             List<ObjectNode> splits = new ArrayList<>();
-            for (JsonNode path : rule.path("http").path("paths")) {
+            for (JsonNode path : elements(rule.path("http").path("paths"))) {
                 JsonNode pathHeaders = path.path("appendHeaders");
-                for (JsonNode split : path.path("splits")) {
+                for (JsonNode split : elements(path.path("splits"))) {
                     String service = split.path("serviceName").asText("");
                     if (service.isEmpty()) {
                         continue;
@@ -387,7 +387,7 @@ public final class DerivedDocuments {
                 }
             }
             int count = 0;
-            for (JsonNode host : rule.path("hosts")) {
+            for (JsonNode host : elements(rule.path("hosts"))) {
                 for (ObjectNode split : splits) {
                     ObjectNode spec = NODES.objectNode();
                     spec.put("ambassador_id", settings.ambassadorId());
@@ -405,6 +405,15 @@ public final class DerivedDocuments {
         if (headers instanceof ObjectNode h) {
             h.fields().forEachRemaining(e -> into.putObject(e.getKey()).put("value", e.getValue().asText()));
         }
+    }
+
+    /** The elements of a list; nothing when the node is not a list (bad input is left to decoding to report). */
+    private static List<JsonNode> elements(JsonNode node) {
+        List<JsonNode> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(out::add);
+        }
+        return out;
     }
 
     static ArrayNode list(String... values) {

@@ -46,7 +46,9 @@ final class UpstreamRules {
         if (t.circuitBreakers() != null) {
             for (int i = 0; i < t.circuitBreakers().size(); i++) {
                 CircuitBreaker b = t.circuitBreakers().get(i);
-                if (b != null && b.priority() != null
+                if (b == null) {
+                    out.add(Diagnostic.error(key, "spec.circuit_breakers[" + i + "]: expected an object, got nothing"));
+                } else if (b.priority() != null
                         && !List.of("default", "high").contains(b.priority().toLowerCase(Locale.ROOT))) {
                     out.add(Diagnostic.error(key, "spec.circuit_breakers[" + i + "].priority: '" + b.priority()
                             + "' is not one of default, high"));
