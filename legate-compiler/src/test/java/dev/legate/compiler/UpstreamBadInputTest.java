@@ -68,6 +68,26 @@ final class UpstreamBadInputTest {
     }
 
     @Test
+    void staticBootstrapWithInlinedEndpointsAndTcpChainsMeetsEnvoysConstraints() throws Exception {
+        EnvoyConstraints constraints = new EnvoyConstraints();
+        for (String fixture : List.of("tcpmapping", "resolvers", "istio")) {
+            CompileResult result = Fixtures.COMPILER.compile(Fixtures.snapshot(Fixtures.GOLDEN.resolve(
+                    fixture + ".in.yaml")));
+            var bootstrap = dev.legate.compiler.output.EnvoyJson.bootstrap(result.envoy());
+            assertThat(constraints.violations(bootstrap)).as(fixture).isEmpty();
+            // What legate compile writes is that bootstrap with routes inlined: EDS clusters became STATIC.
+            var written = new java.io.StringWriter();
+            dev.legate.compiler.output.EnvoyJson.writeBootstrap(result.envoy(), written);
+            var parsed = io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.newBuilder();
+            com.google.protobuf.util.JsonFormat.parser().usingTypeRegistry(
+                    dev.legate.compiler.output.EnvoyTypes.REGISTRY).merge(written.toString(), parsed);
+            assertThat(parsed.getStaticResources().getClustersList()).as(fixture).noneSatisfy(c ->
+                    assertThat(c.getType()).isEqualTo(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.EDS));
+            assertThat(constraints.violations(parsed.build())).as(fixture).isEmpty();
+        }
+    }
+
+    @Test
     void badTcpMappingFieldsAreNamed() {
         String base = """
                 apiVersion: getambassador.io/v3alpha1
