@@ -34,8 +34,8 @@ import java.util.TreeMap;
  * <p>Upstreams: every fifth Service is routed through the endpoint resolver (its Mappings, about a fifth of all,
  * say {@code resolver: endpoint}, and only they use load balancer policies) and has an Endpoints object with 10
  * ready addresses; one TCPMapping per 20 Mappings, most of them TLS by SNI ({@code tcp-N.apps.example.com}) on a TLS
- * Listener on 8500, a tenth cleartext on a port of their own (each gets a listener made for it). These draw from a
- * random stream of their own, so the HTTP mix is the same as without them.
+ * Listener on 8500, a tenth cleartext on a port of their own (each with its own TCP Listener). The TCPMappings draw
+ * from a random stream of their own, so their number does not change the HTTP mix.
  *
  * <p>The same settings (and seed) always give byte-identical files. Every generated resource is meant to be valid:
  * compiling the output should produce no error diagnostics.
