@@ -73,7 +73,7 @@ final class CompileCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CompileOptions env = CompileOptions.fromEnvironment(System.getenv());
         CompileOptions options = new CompileOptions(ambassadorId != null ? ambassadorId : env.ambassadorId(),
-                namespace != null ? namespace : env.ambassadorNamespace());
+                namespace != null ? namespace : env.ambassadorNamespace(), env.knative());
         long start = System.nanoTime();
         ResourceSnapshot snapshot;
         try {

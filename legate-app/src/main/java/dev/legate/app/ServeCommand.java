@@ -125,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CompileOptions fromEnv = CompileOptions.fromEnvironment(env);
         CompileOptions options = new CompileOptions(ambassadorId != null ? ambassadorId : fromEnv.ambassadorId(),
-                namespace != null ? namespace : fromEnv.ambassadorNamespace());
+                namespace != null ? namespace : fromEnv.ambassadorNamespace(), fromEnv.knative());
         Optional<Path> envoyBinary = noEnvoy ? Optional.empty()
                 : envoy != null ? Optional.of(envoy) : EnvoySupervisor.findEnvoy(env);
         Gateway gateway = Gateway.start(new Gateway.Settings(dir, options, adsAddress, probeAddress, stateDir,

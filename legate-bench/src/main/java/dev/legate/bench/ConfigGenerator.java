@@ -31,6 +31,12 @@ import java.util.TreeMap;
  * precedence, canary groups with weights, shadows, host redirects, rewrites, timeouts, retry policies, CORS, added
  * and removed headers, TLS origination ({@code https://} services), circuit breakers, load balancers, gRPC, ...
  *
+ * <p>Upstreams: every fifth Service is routed through the endpoint resolver (its Mappings, about a fifth of all,
+ * say {@code resolver: endpoint}, and only they use load balancer policies) and has an Endpoints object with 10
+ * ready addresses; one TCPMapping per 20 Mappings, most of them TLS by SNI ({@code tcp-N.apps.example.com}) on a TLS
+ * Listener on 8500, a tenth cleartext on a port of their own (each with its own TCP Listener). The TCPMappings draw
+ * from a random stream of their own, so their number does not change the HTTP mix.
+ *
  * <p>The same settings (and seed) always give byte-identical files. Every generated resource is meant to be valid:
  * compiling the output should produce no error diagnostics.
  *
@@ -132,10 +138,14 @@ public final class ConfigGenerator {
     private final Set<String> names = new HashSet<>();
     private final List<Base> bases = new ArrayList<>();
     private final Map<String, Integer> features = new TreeMap<>();
+    /** Upstream features (TCPMappings) draw from their own stream, leaving the HTTP mix as it was. */
+    private final Random upstreamRng;
+    private final Set<Service> endpointServices = new java.util.LinkedHashSet<>();
 
     private ConfigGenerator(Settings settings) {
         this.settings = settings;
         this.rng = new Random(settings.seed());
+        this.upstreamRng = new Random(settings.seed() ^ 0x75b57e4aL);
     }
 
     // ---------------------------------------------------------------- entry points
@@ -211,8 +221,8 @@ public final class ConfigGenerator {
         Generated generated = write(new Settings(m, s, seed), out);
         long bytes = generated.files().values().stream().mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length)
                 .sum();
-        System.out.printf("wrote %d files (%d bytes) to %s: %d Mappings, %d Services, 3 Hosts, 2 Listeners, "
-                + "2 Secrets (seed %d)%n", generated.files().size(), bytes, out, m, s, seed);
+        System.out.printf("wrote %d files (%d bytes) to %s: %d Mappings, %d TCPMappings, %d Services, 3 Hosts, "
+                + "2 Secrets (seed %d)%n", generated.files().size(), bytes, out, m, m / 20, s, seed);
         StringBuilder f = new StringBuilder("features:");
         generated.features().forEach((k, v) -> f.append(' ').append(k).append('=').append(v));
         System.out.println(f);
@@ -246,6 +256,7 @@ public final class ConfigGenerator {
         StringBuilder listeners = new StringBuilder();
         Yaml.document(listeners, listener("emissary-ingress-listener-8080", 8080, "HTTP"));
         Yaml.document(listeners, listener("emissary-ingress-listener-8443", 8443, "HTTPS"));
+        Yaml.document(listeners, listener("emissary-ingress-listener-8500", 8500, "TLS"));
         files.put("00-listeners.yaml", listeners.toString());
 
         StringBuilder hosts = new StringBuilder();
@@ -267,6 +278,24 @@ public final class ConfigGenerator {
             e.getValue().forEach(svc -> Yaml.document(text, serviceObject(svc)));
             files.put("services/" + e.getKey() + ".yaml", text.toString());
         }
+        for (Map.Entry<String, List<Map<String, Object>>> e : tcpMappings().entrySet()) {
+            StringBuilder text = new StringBuilder();
+            e.getValue().forEach(doc -> Yaml.document(text, doc));
+            files.put("tcpmappings/" + e.getKey() + ".yaml", text.toString());
+        }
+        if (!tcpListeners.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            tcpListeners.forEach(doc -> Yaml.document(text, doc));
+            files.put("03-tcp-listeners.yaml", text.toString());
+        }
+        Map<String, StringBuilder> endpoints = new TreeMap<>();
+        for (Service svc : services) {
+            if (endpointServices.contains(svc)) {
+                Yaml.document(endpoints.computeIfAbsent(svc.namespace(), k -> new StringBuilder()),
+                        endpointsObject(svc));
+            }
+        }
+        endpoints.forEach((ns, text) -> files.put("services/endpoints-" + ns + ".yaml", text.toString()));
         for (Map.Entry<String, List<Map<String, Object>>> e : mappingsByNamespace.entrySet()) {
             List<Map<String, Object>> list = e.getValue();
             for (int start = 0, file = 0; start < list.size(); start += MAPPINGS_PER_FILE, file++) {
@@ -504,6 +533,7 @@ public final class ConfigGenerator {
 
         Map<String, Object> spec = new LinkedHashMap<>(match);
         spec.put("service", serviceRef(svc, sameNamespace));
+        endpointResolver(spec, svc);
         if (svc.kind() == Kind.GRPC) {
             spec.put("grpc", true);
         }
@@ -543,7 +573,8 @@ public final class ConfigGenerator {
             spec.put("circuit_breakers", List.of(breaker));
             count("circuit_breakers");
         }
-        if (chance(0.03)) {
+        // Load balancing needs endpoints: only Mappings through the endpoint resolver set a policy.
+        if (chance(endpointRouted(svc) ? 0.15 : 0)) {
             double lb = rng.nextDouble();
             Map<String, Object> policy = new LinkedHashMap<>();
             if (lb < 0.5) {
@@ -582,6 +613,103 @@ public final class ConfigGenerator {
         String name = uniqueName(namespace, svc.name() + "-" + resource + "-v" + version);
         mappingObject(name, namespace, labels, spec);
         bases.add(new Base(name, namespace, labels, match, svc.kind()));
+    }
+
+    /** Every fifth Service is routed to its endpoints rather than its cluster IP. */
+    private boolean endpointRouted(Service svc) {
+        return services.indexOf(svc) % 5 == 2;
+    }
+
+    private void endpointResolver(Map<String, Object> spec, Service svc) {
+        if (endpointRouted(svc)) {
+            spec.put("resolver", "endpoint");
+            endpointServices.add(svc);
+            count("resolver-endpoint");
+        }
+    }
+
+    /** Target (container) port and its name, as the Service's targetPort names them. */
+    private static int targetPort(Service svc) {
+        return switch (svc.kind()) {
+            case HTTP80, HTTP8080 -> 8080;
+            case HTTPS443 -> 8443;
+            case GRPC -> 9090;
+        };
+    }
+
+    private static String portName(Service svc) {
+        return switch (svc.kind()) {
+            case HTTP80, HTTP8080 -> "http";
+            case HTTPS443 -> "https";
+            case GRPC -> "grpc";
+        };
+    }
+
+    /** 10 ready addresses for an endpoint-routed Service. */
+    private Map<String, Object> endpointsObject(Service svc) {
+        int index = services.indexOf(svc);
+        List<Object> addresses = new ArrayList<>();
+        for (int k = 1; k <= 10; k++) {
+            addresses.add(ordered("ip", "10." + (64 + index / 256) + "." + (index % 256) + "." + k));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", "v1");
+        doc.put("kind", "Endpoints");
+        doc.put("metadata", ordered("name", svc.name(), "namespace", svc.namespace()));
+        doc.put("subsets", List.of(ordered("addresses", addresses, "ports", List.of(ordered("name", portName(svc),
+                "port", targetPort(svc), "protocol", "TCP")))));
+        count("endpoints-addresses", 10);
+        return doc;
+    }
+
+    /** Listeners for the cleartext TCPMappings' ports (declared, as Emissary 2+ users declare them). */
+    private final List<Map<String, Object>> tcpListeners = new ArrayList<>();
+
+    /** One TCPMapping per 20 Mappings: SNI-routed TLS on 8500 mostly, a tenth cleartext on ports of their own. */
+    @SuppressWarnings("unchecked")
+    private Map<String, List<Map<String, Object>>> tcpMappings() {
+        Map<String, List<Map<String, Object>>> byNamespace = new TreeMap<>();
+        int count = settings.mappings() / 20;
+        for (int i = 0; i < count; i++) {
+            Service svc = services.get(upstreamRng.nextInt(services.size()));
+            int port = switch (svc.kind()) {
+                case HTTP80 -> 80;
+                case HTTPS443 -> 443;
+                case HTTP8080, GRPC -> 8080;
+            };
+            Map<String, Object> spec = new LinkedHashMap<>();
+            if (upstreamRng.nextDouble() < 0.1) {
+                spec.put("port", 9000 + i);
+                Map<String, Object> listener = listener("tcp-" + (9000 + i), 9000 + i, "TCP");
+                ((Map<String, Object>) listener.get("spec")).put("securityModel", "INSECURE");
+                tcpListeners.add(listener);
+                count("tcpmapping-cleartext");
+            } else {
+                spec.put("port", 8500);
+                spec.put("host", "tcp-" + i + ".apps.example.com");
+                count("tcpmapping-sni");
+            }
+            spec.put("service", svc.name() + "." + svc.namespace() + ":" + port);
+            if (endpointRouted(svc)) {
+                spec.put("resolver", "endpoint");
+                endpointServices.add(svc);
+                count("tcpmapping-resolver-endpoint");
+            }
+            if (upstreamRng.nextDouble() < 0.2) {
+                spec.put("idle_timeout_ms", "300000");
+            }
+            if (upstreamRng.nextDouble() < 0.05) {
+                spec.put("stats_name", "tcp-" + svc.name());
+            }
+            byNamespace.computeIfAbsent(svc.namespace(), k -> new ArrayList<>()).add(resource(
+                    "getambassador.io/v3alpha1", "TCPMapping", "tcp-" + i + "-" + svc.name(), svc.namespace(), spec));
+            count("tcpmappings");
+        }
+        return byNamespace;
+    }
+
+    private void count(String feature, int n) {
+        features.merge(feature, n, Integer::sum);
     }
 
     /** Options that any Mapping of a group may set on its own. */
@@ -683,6 +811,7 @@ public final class ConfigGenerator {
         base.weightUsed += weight;
         Map<String, Object> spec = new LinkedHashMap<>(base.match);
         spec.put("service", serviceRef(svc, svc.namespace().equals(base.namespace)));
+        endpointResolver(spec, svc);
         if (svc.kind() == Kind.GRPC) {
             spec.put("grpc", true);
         }
@@ -708,6 +837,7 @@ public final class ConfigGenerator {
         Service svc = sameKind(base);
         Map<String, Object> spec = new LinkedHashMap<>(base.match);
         spec.put("service", serviceRef(svc, svc.namespace().equals(base.namespace)));
+        endpointResolver(spec, svc);
         if (svc.kind() == Kind.GRPC) {
             spec.put("grpc", true);
         }

@@ -37,11 +37,15 @@ class ConfigGeneratorTest {
         assertThat(count(result, MappingSpec.class)).isEqualTo(1000);
         assertThat(count(result, ServiceSpec.class)).isEqualTo(50);
         assertThat(count(result, HostSpec.class)).isEqualTo(3);
-        assertThat(count(result, ListenerSpec.class)).isEqualTo(2);
+        int tcpListeners = ConfigGenerator.generate(SMALL).features().getOrDefault("tcpmapping-cleartext", 0);
+        assertThat(count(result, ListenerSpec.class)).isEqualTo(3 + tcpListeners);
+        assertThat(count(result, dev.legate.model.TCPMappingSpec.class)).isEqualTo(50);
+        assertThat(result.envoy().endpoints()).isNotEmpty().allSatisfy(a ->
+                assertThat(a.getEndpoints(0).getLbEndpointsCount()).isEqualTo(10));
         assertThat(count(result, SecretSpec.class)).isEqualTo(2);
         // Both TLS Hosts got their certificates, and every Host serves routes.
         assertThat(result.envoy().secrets()).hasSize(2);
-        assertThat(result.ir().listeners()).hasSize(2);
+        assertThat(result.ir().listeners()).hasSize(3 + tcpListeners);
         result.ir().listeners().forEach(l -> l.filterChains().forEach(chain -> chain.virtualHosts()
                 .forEach(vhost -> assertThat(vhost.routes()).as(vhost.name()).isNotEmpty())));
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.config.DecodeSettings;
 import dev.legate.compiler.config.Decoded;
+import dev.legate.compiler.config.DerivedDocuments;
 import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceDecoder;
 import dev.legate.compiler.config.ResourceSnapshot;
@@ -32,6 +33,8 @@ public final class Compiler {
     private final CompileOptions options;
     private final ResourceDecoder decoder;
     private final EnvoyTranslator translator;
+    private final DerivedDocuments.Settings derivedSettings;
+    private final EnvoyConstraints constraints;
     /**
      * The last compile's decoded documents, by document instance: sources hand over the very same {@link RawDocument}
      * for an unchanged document (the directory source re-parses only files whose bytes changed), and decoding depends
@@ -48,6 +51,9 @@ public final class Compiler {
         this.decoder = new ResourceDecoder(new DecodeSettings(options.ambassadorId(),
                 options.ambassadorNamespace()));
         this.translator = new EnvoyTranslator(constraints);
+        this.constraints = constraints;
+        this.derivedSettings = new DerivedDocuments.Settings(options.ambassadorId(), options.ambassadorNamespace(),
+                options.knative() == CompileOptions.Knative.SUPPORTED);
     }
 
     public CompileOptions options() {
@@ -59,14 +65,21 @@ public final class Compiler {
         List<Diagnostic> diagnostics = new ArrayList<>(snapshot.loadDiagnostics());
         Map<ResourceKey, Resource<?>> accepted = new TreeMap<>();
         // Documents are independent: decode them in parallel, then take the results in snapshot order.
+        List<RawDocument> documents = snapshot.documents();
+        DerivedDocuments.Derived derived = DerivedDocuments.derive(documents, derivedSettings);
+        if (!derived.documents().isEmpty()) {
+            documents = new ArrayList<>(documents);
+            documents.addAll(derived.documents());
+        }
+        diagnostics.addAll(derived.diagnostics());
         Map<RawDocument, Decoded> before = decodedBefore;
-        List<Decoded> decodedDocuments = snapshot.documents().parallelStream().map(d -> {
+        List<Decoded> decodedDocuments = documents.parallelStream().map(d -> {
             Decoded known = before.get(d);
             return known != null ? known : decoder.decode(d);
         }).toList();
         Map<RawDocument, Decoded> decodedNow = new IdentityHashMap<>(decodedDocuments.size() * 2);
         for (int i = 0; i < decodedDocuments.size(); i++) {
-            decodedNow.put(snapshot.documents().get(i), decodedDocuments.get(i));
+            decodedNow.put(documents.get(i), decodedDocuments.get(i));
         }
         decodedBefore = decodedNow;
         for (Decoded decoded : decodedDocuments) {
@@ -83,10 +96,24 @@ public final class Compiler {
         IrBuilder.Inputs inputs = IrBuilder.Inputs.of(resources, options.ambassadorNamespace());
         IrResult ir = IrBuilder.build(inputs);
         diagnostics.addAll(ir.diagnostics());
-        EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets());
+        EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets(),
+                dev.legate.compiler.ir.EndpointIndex.of(resources));
         diagnostics.addAll(translation.diagnostics());
         List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
         sorted.sort(Diagnostic.ORDER);
         return new CompileResult(resources, ir.ir(), translation.config(), sorted);
+    }
+
+    /**
+     * The endpoint-only fast path: when {@code next} differs from {@code previousSnapshot} only in documents that
+     * feed endpoints (Endpoints, EndpointSlices, ConsulServiceEntries), the result of compiling {@code next}, made
+     * without recompiling routes (see {@link EndpointRecompile}). Equal to {@code compile(next)} in every field;
+     * empty when anything else changed, and a full compile is needed.
+     *
+     * @param previous the result of {@code compile(previousSnapshot)}
+     */
+    public java.util.Optional<CompileResult> recompileEndpoints(ResourceSnapshot previousSnapshot,
+            CompileResult previous, ResourceSnapshot next) {
+        return EndpointRecompile.recompile(decoder, constraints, previousSnapshot, previous, next);
     }
 }

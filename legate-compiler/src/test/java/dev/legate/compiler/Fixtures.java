@@ -28,6 +28,22 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * The compiler for a fixture: the defaults, unless the fixture's leading comment lines set environment variables
+     * Emissary users set, as {@code # env: AMBASSADOR_KNATIVE_SUPPORT=true}.
+     */
+    static Compiler compilerFor(Path fixture) {
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        for (String line : read(fixture).lines().takeWhile(l -> l.startsWith("#")).toList()) {
+            if (line.startsWith("# env: ") && line.contains("=")) {
+                String assignment = line.substring("# env: ".length()).strip();
+                env.put(assignment.substring(0, assignment.indexOf('=')),
+                        assignment.substring(assignment.indexOf('=') + 1));
+            }
+        }
+        return env.isEmpty() ? COMPILER : new Compiler(CompileOptions.fromEnvironment(env));
+    }
+
     static String read(Path path) {
         try {
             return Files.readString(path, StandardCharsets.UTF_8);
@@ -57,9 +73,41 @@ final class Fixtures {
     static String envoyJson(EnvoyConfig config) {
         List<Secret> redacted = config.secrets().stream().map(Fixtures::redact).toList();
         EnvoyConfig shown = new EnvoyConfig(config.listeners(), config.routeConfigurations(), config.clusters(),
-                redacted);
+                redacted, config.endpoints());
         StringWriter compact = new StringWriter();
         EnvoyJson.writeBootstrap(shown, compact);
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(compact.toString()))
+                    + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * What an ADS server serves for EDS, which the static bootstrap inlines: the EDS clusters as they are and every
+     * endpoint assignment; null when the configuration has no EDS cluster.
+     */
+    static String edsJson(EnvoyConfig config) {
+        if (config.endpoints().isEmpty()) {
+            return null;
+        }
+        StringBuilder compact = new StringBuilder("{\"eds_clusters\":[");
+        String separator = "";
+        for (io.envoyproxy.envoy.config.cluster.v3.Cluster c : config.clusters()) {
+            if (c.getType() == io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.EDS) {
+                compact.append(separator).append(EnvoyJson.toJson(c));
+                separator = ",";
+            }
+        }
+        compact.append("],\"endpoints\":[");
+        separator = "";
+        for (var a : config.endpoints()) {
+            compact.append(separator).append(EnvoyJson.toJson(a));
+            separator = ",";
+        }
+        compact.append("]}");
         try {
             ObjectMapper mapper = new ObjectMapper();
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(compact.toString()))

@@ -26,10 +26,14 @@ final class GoldenTest {
         assertThat(inputs).isNotEmpty();
         return inputs.stream().map(input -> DynamicTest.dynamicTest(input.getFileName().toString(), () -> {
             String name = input.getFileName().toString().replace(".in.yaml", "");
-            CompileResult result = Fixtures.COMPILER.compile(Fixtures.snapshot(input));
+            CompileResult result = Fixtures.compilerFor(input).compile(Fixtures.snapshot(input));
             check(Fixtures.GOLDEN.resolve(name + ".envoy.json"), Fixtures.envoyJson(result.envoy()));
             check(Fixtures.GOLDEN.resolve(name + ".diagnostics.json"),
                     Fixtures.diagnosticsJson(result.diagnostics()));
+            String eds = Fixtures.edsJson(result.envoy());
+            if (eds != null || Files.exists(Fixtures.GOLDEN.resolve(name + ".eds.json"))) {
+                check(Fixtures.GOLDEN.resolve(name + ".eds.json"), eds == null ? "" : eds);
+            }
         }));
     }
 

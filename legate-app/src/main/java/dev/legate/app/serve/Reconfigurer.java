@@ -27,8 +27,21 @@ public final class Reconfigurer implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconfigurer.class);
 
-    /** The last configuration that went out. */
-    public record Good(long number, String version, Instant at, CompileResult result, Timings timings) {
+    /**
+     * The last configuration that went out.
+     *
+     * @param path FULL, or ENDPOINTS when only endpoint documents changed and routes were not recompiled
+     */
+    public record Good(long number, String version, Instant at, CompileResult result, Timings timings,
+            CompilePath path) {
+    }
+
+    /** How a configuration was compiled. */
+    public enum CompilePath {
+        /** Everything compiled. */
+        FULL,
+        /** Only Endpoints, EndpointSlices or ConsulServiceEntries changed: new endpoint assignments only. */
+        ENDPOINTS
     }
 
     /** The last attempt that did not. */
@@ -51,6 +64,8 @@ public final class Reconfigurer implements Runnable {
     private final ParsedFileCache parsedFiles = new ParsedFileCache();
     private final AtomicReference<@Nullable Good> lastGood = new AtomicReference<>();
     private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
+    /** The snapshot the last good configuration was compiled from. Used only on the reconfiguration thread. */
+    private @Nullable ResourceSnapshot lastGoodSnapshot;
     private long attempts;
 
     public Reconfigurer(Path configDir, Compiler compiler, ConfigPublisher publisher,
@@ -83,8 +98,17 @@ public final class Reconfigurer implements Runnable {
         }
         long t1 = System.nanoTime();
         CompileResult result;
+        CompilePath path = CompilePath.FULL;
         try {
-            result = compiler.compile(snapshot);
+            Good previous = lastGood.get();
+            Optional<CompileResult> endpointsOnly = previous == null || lastGoodSnapshot == null ? Optional.empty()
+                    : compiler.recompileEndpoints(lastGoodSnapshot, previous.result(), snapshot);
+            if (endpointsOnly.isPresent()) {
+                result = endpointsOnly.get();
+                path = CompilePath.ENDPOINTS;
+            } else {
+                result = compiler.compile(snapshot);
+            }
         } catch (RuntimeException e) {
             LOG.error("reconfiguration {}: internal error while compiling", number, e);
             fail(number, "internal error while compiling: " + e);
@@ -109,13 +133,15 @@ public final class Reconfigurer implements Runnable {
             snapshots.writeLater(result, published.version());
         }
         Timings timings = new Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
-        lastGood.set(new Good(number, published.version(), clock.instant(), result, timings));
+        lastGood.set(new Good(number, published.version(), clock.instant(), result, timings, path));
+        lastGoodSnapshot = snapshot;
         long errors = result.errorCount();
         long warnings = result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING)
                 .count();
-        LOG.info("reconfiguration {}: {} version {} ({} resources, {} errors, {} warnings; read {} ms, compile {} ms, "
+        LOG.info("reconfiguration {}: {} version {} ({} resources, {} errors, {} warnings; read {} ms, compile{} {} ms, "
                         + "publish {} ms)", number, published.changed() ? "published" : "unchanged,",
                 published.version(), result.resources().size(), errors, warnings, timings.readMs(),
+                path == CompilePath.ENDPOINTS ? " (endpoints only)" : "",
                 timings.compileMs(), timings.publishMs());
         result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).limit(20)
                 .forEach(d -> LOG.warn("{}: {}", d.source(), d.message()));

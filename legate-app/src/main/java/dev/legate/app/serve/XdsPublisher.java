@@ -7,7 +7,6 @@ import dev.legate.xds.PublishResult;
 import dev.legate.xds.XdsResources;
 import dev.legate.xds.XdsServer;
 import dev.legate.xds.XdsVersions;
-import java.util.List;
 
 /** Publishes compiled configurations through the ADS server. */
 public final class XdsPublisher implements ConfigPublisher {
@@ -21,7 +20,7 @@ public final class XdsPublisher implements ConfigPublisher {
     @Override
     public Outcome publish(EnvoyConfig config) {
         PublishResult result = server.publish(new XdsResources(config.listeners(), config.routeConfigurations(),
-                config.clusters(), List.of(), config.secrets()));
+                config.clusters(), config.endpoints(), config.secrets()));
         return switch (result.outcome()) {
             case PUBLISHED -> new Outcome.Published(version(result.versions()), true);
             case UNCHANGED -> new Outcome.Published(version(result.versions()), false);

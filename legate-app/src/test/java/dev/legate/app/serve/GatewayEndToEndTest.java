@@ -113,6 +113,56 @@ final class GatewayEndToEndTest {
         throw new AssertionError("no diagnostic on " + source + " within 20 s");
     }
 
+    @Test
+    void endpointChangesArriveOverEdsWithoutNewRoutes(@TempDir Path dir) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        copyQuickstart(config);
+        Files.writeString(config.resolve("cart.yaml"), """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Mapping
+                metadata: {name: cart, namespace: default}
+                spec: {hostname: "*", prefix: /cart/, service: cart, resolver: endpoint}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: cart, namespace: default}
+                spec: {ports: [{port: 80, targetPort: 8080}]}
+                """);
+        Path endpoints = config.resolve("cart-endpoints.yaml");
+        Files.writeString(endpoints, cartEndpoints("10.0.0.1"));
+        try (Gateway gateway = Gateway.start(settings(config, dir.resolve("state")));
+                AdsTestClient client = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
+            String eds = awaitAcked(client, XdsType.ENDPOINT, null);
+            String routes = awaitAcked(client, XdsType.ROUTE, null);
+            String clusters = client.acked().get(XdsType.CLUSTER);
+            assertThat(endpointText(client)).contains("k8s/default/cart/80").contains("10.0.0.1");
+
+            Files.writeString(endpoints, cartEndpoints("10.0.0.2"));
+            awaitAcked(client, XdsType.ENDPOINT, eds);
+            assertThat(endpointText(client)).contains("10.0.0.2").doesNotContain("10.0.0.1");
+            assertThat(gateway.reconfigurer().lastGood().get().path()).isEqualTo(Reconfigurer.CompilePath.ENDPOINTS);
+            assertThat(client.acked().get(XdsType.ROUTE)).isEqualTo(routes);
+            assertThat(client.acked().get(XdsType.CLUSTER)).isEqualTo(clusters);
+        }
+    }
+
+    private static String cartEndpoints(String ip) {
+        return """
+                apiVersion: v1
+                kind: Endpoints
+                metadata: {name: cart, namespace: default}
+                subsets: [{addresses: [{ip: %s}], ports: [{port: 8080}]}]
+                """.formatted(ip);
+    }
+
+    private static String endpointText(AdsTestClient client) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, com.google.protobuf.Any> e : client.held(XdsType.ENDPOINT).entrySet()) {
+            out.append(e.getValue().unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class));
+        }
+        return out.toString();
+    }
+
     /** Waits (bounded) until the client has acked a version of {@code type} other than {@code previous}. */
     private static String awaitAcked(AdsTestClient client, XdsType type, String previous) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

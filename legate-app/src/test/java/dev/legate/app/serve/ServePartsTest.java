@@ -76,6 +76,61 @@ final class ServePartsTest {
     }
 
     @Test
+    void anEndpointOnlyChangeTakesTheFastPathAndEqualsAFullCompile(@TempDir Path dir) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        Files.writeString(config.resolve("routes.yaml"), """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Listener
+                metadata: {name: http}
+                spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+                ---
+                apiVersion: getambassador.io/v3alpha1
+                kind: Mapping
+                metadata: {name: cart}
+                spec: {hostname: "*", prefix: /cart/, service: cart, resolver: endpoint}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: cart}
+                spec: {ports: [{port: 80, targetPort: 8080}]}
+                """);
+        Path endpoints = config.resolve("endpoints.yaml");
+        Files.writeString(endpoints, endpointsYaml("10.0.0.1"));
+        RecordingPublisher publisher = new RecordingPublisher();
+        Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
+        Reconfigurer r = new Reconfigurer(config, compiler, publisher, null, Clock.systemUTC());
+        r.run();
+        assertThat(r.lastGood().get().path()).isEqualTo(Reconfigurer.CompilePath.FULL);
+        assertThat(publisher.published.get(0).endpoints()).hasSize(1);
+
+        Files.writeString(endpoints, endpointsYaml("10.0.0.2"));
+        r.run();
+        assertThat(r.lastGood().get().path()).isEqualTo(Reconfigurer.CompilePath.ENDPOINTS);
+        EnvoyConfig fast = publisher.published.get(1);
+        EnvoyConfig full = compiler.compile(dev.legate.compiler.config.ConfigDirectory.read(config)).envoy();
+        assertThat(fast).isEqualTo(full);
+        assertThat(fast.endpoints().get(0).toString()).contains("10.0.0.2");
+
+        Files.writeString(config.resolve("more.yaml"), """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Mapping
+                metadata: {name: more}
+                spec: {hostname: "*", prefix: /more/, service: more}
+                """);
+        r.run();
+        assertThat(r.lastGood().get().path()).isEqualTo(Reconfigurer.CompilePath.FULL);
+    }
+
+    private static String endpointsYaml(String ip) {
+        return """
+                apiVersion: v1
+                kind: Endpoints
+                metadata: {name: cart}
+                subsets: [{addresses: [{ip: %s}], ports: [{port: 8080}]}]
+                """.formatted(ip);
+    }
+
+    @Test
     void snapshotsRotateAndLatestPointsAtTheNewest(@TempDir Path dir) throws Exception {
         RecordingPublisher publisher = new RecordingPublisher();
         SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);

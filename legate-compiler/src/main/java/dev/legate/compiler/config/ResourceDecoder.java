@@ -53,9 +53,8 @@ public final class ResourceDecoder {
     static final String GETAMBASSADOR = "getambassador.io/";
     private static final Set<String> AMBASSADOR_VERSIONS = Set.of("v1", "v2", "v3alpha1");
     /** Kinds Legate recognizes but does not compile yet: accepted, shown, and reported as such. */
-    private static final Set<String> NOT_YET_COMPILED = Set.of("TCPMapping", "AuthService", "RateLimitService",
-            "LogService", "TracingService", "KubernetesServiceResolver", "KubernetesEndpointResolver",
-            "ConsulResolver", "DevPortal");
+    private static final Set<String> NOT_YET_COMPILED = Set.of("AuthService", "RateLimitService",
+            "LogService", "TracingService", "DevPortal");
     /** DNS-1123 subdomain, as Kubernetes requires of object names. */
     private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
@@ -108,7 +107,9 @@ public final class ResourceDecoder {
         String apiVersion = apiVersionNode.asText();
         String kind = kindNode.asText();
         boolean ambassadorKind = apiVersion.startsWith(GETAMBASSADOR);
-        if (!ambassadorKind && !(apiVersion.equals("v1") && (kind.equals("Service") || kind.equals("Secret")))) {
+        boolean upstreamKind = UpstreamDocuments.reads(apiVersion, kind);
+        if (!ambassadorKind && !upstreamKind
+                && !(apiVersion.equals("v1") && (kind.equals("Service") || kind.equals("Secret")))) {
             return new Decoded.Ignored(fileSource, apiVersion + " " + kind + " is not read by Legate");
         }
 
@@ -136,6 +137,9 @@ public final class ResourceDecoder {
             return new Decoded.Rejected(key.toString(), List.of(Diagnostic.error(key, e.getMessage())));
         }
 
+        if (upstreamKind) {
+            return UpstreamDocuments.decode(kind, key, apiVersion, metadata, tree, document.location(), diagnostics);
+        }
         if (!ambassadorKind) {
             return decodeCore(kind, key, apiVersion, metadata, tree, document, diagnostics);
         }
@@ -194,6 +198,9 @@ public final class ResourceDecoder {
                 case "Listener" -> ListenerSpec.class;
                 case "TLSContext" -> TLSContextSpec.class;
                 case "Module" -> ModuleSpec.class;
+                case "TCPMapping" -> dev.legate.model.TCPMappingSpec.class;
+                case "KubernetesServiceResolver", "KubernetesEndpointResolver", "ConsulResolver" ->
+                        dev.legate.model.ResolverSpec.class;
                 default -> null;
             };
             if (type == null) {

@@ -46,6 +46,8 @@ final class SpecValidator {
             case ListenerSpec l -> listener(check, l);
             case TLSContextSpec t -> tlsContext(check, t);
             case ModuleSpec m -> module(key, check, m);
+            case dev.legate.model.TCPMappingSpec t -> UpstreamRules.tcpMapping(key, t, out);
+            case dev.legate.model.ResolverSpec r -> UpstreamRules.resolver(key, r, out);
             default -> {
             }
         }

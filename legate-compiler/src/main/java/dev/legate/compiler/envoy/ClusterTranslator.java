@@ -45,8 +45,11 @@ final class ClusterTranslator {
                 .setLbPolicy(lbPolicy(c.lbPolicy()))
                 .setConnectTimeout(Protos.millis(c.connectTimeoutMs()))
                 .setDnsLookupFamily(Cluster.DnsLookupFamily.valueOf(c.dnsLookupFamily()))
-                .setAltStatName(c.statsName())
-                .setLoadAssignment(ClusterLoadAssignment.newBuilder()
+                .setAltStatName(c.statsName());
+        if (c.eds()) {
+            EdsClusters.configure(cluster, c.endpointSource());
+        } else {
+            cluster.setLoadAssignment(ClusterLoadAssignment.newBuilder()
                         .setClusterName(c.envoyName())
                         .addEndpoints(LocalityLbEndpoints.newBuilder()
                                 .addLbEndpoints(LbEndpoint.newBuilder()
@@ -56,6 +59,7 @@ final class ClusterTranslator {
                                                                 .setAddress(c.address())
                                                                 .setPortValue(c.port())
                                                                 .setProtocol(SocketAddress.Protocol.TCP)))))));
+        }
         if (c.respectDnsTtl()) {
             cluster.setRespectDnsTtl(true);
         }

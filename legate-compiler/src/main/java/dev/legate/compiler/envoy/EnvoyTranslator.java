@@ -59,6 +59,12 @@ public final class EnvoyTranslator {
     }
 
     public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial) {
+        return translate(ir, secretMaterial, dev.legate.compiler.ir.EndpointIndex.EMPTY);
+    }
+
+    /** As {@link #translate(Ir, Map)}, with the endpoints of EDS clusters taken from {@code endpoints}. */
+    public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial,
+            dev.legate.compiler.ir.EndpointIndex endpoints) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, IrTlsContext> contexts = new LinkedHashMap<>();
         ir.tlsContexts().forEach(c -> contexts.put(c.name(), c));
@@ -116,6 +122,10 @@ public final class EnvoyTranslator {
             }
         }
         routeMemo = memo.done();
-        return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets), diagnostics);
+        EndpointTranslator.Assignments assignments = new EndpointTranslator(constraints).translate(ir.clusters(),
+                endpoints);
+        diagnostics.addAll(assignments.diagnostics());
+        return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets,
+                assignments.assignments()), diagnostics);
     }
 }

@@ -74,12 +74,16 @@ final class ListenerTranslator {
             listener.addListenerFilters(ListenerFilter.newBuilder().setName("envoy.filters.listener.proxy_protocol")
                     .setTypedConfig(Protos.pack(ProxyProtocol.getDefaultInstance())));
         }
-        if (l.tls()) {
+        if (l.tls() || l.tcpChains().stream().anyMatch(c -> c.tls() != null)) {
             listener.addListenerFilters(ListenerFilter.newBuilder().setName("envoy.filters.listener.tls_inspector")
                     .setTypedConfig(Protos.pack(TlsInspector.getDefaultInstance())));
         }
         if (ir.settings().bufferLimitBytes() != null) {
             listener.setPerConnectionBufferLimitBytes(UInt32Value.of(ir.settings().bufferLimitBytes()));
+        }
+        // TCPMappings' chains first, as Emissary orders them.
+        for (IrListener.IrTcpChain chain : l.tcpChains()) {
+            listener.addFilterChains(TcpProxyChains.chain(chain, l.statsPrefix(), tls));
         }
         for (IrListener.IrFilterChain chain : l.filterChains()) {
             FilterChain.Builder fc = FilterChain.newBuilder().setName(chain.name());

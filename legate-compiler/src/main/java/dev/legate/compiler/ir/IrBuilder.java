@@ -9,6 +9,8 @@ import dev.legate.model.MappingSpec;
 import dev.legate.model.ModuleSpec;
 import dev.legate.model.Resource;
 import dev.legate.model.SecretSpec;
+import dev.legate.model.ResolverSpec;
+import dev.legate.model.TCPMappingSpec;
 import dev.legate.model.TLSContextSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,9 +31,19 @@ public final class IrBuilder {
     /** The validated resources of one configuration, by kind, each list in a stable order. */
     public record Inputs(List<Resource<MappingSpec>> mappings, List<Resource<HostSpec>> hosts,
             List<Resource<ListenerSpec>> listeners, List<Resource<TLSContextSpec>> tlsContexts,
-            List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace) {
+            List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace,
+            List<Resource<TCPMappingSpec>> tcpMappings, List<Resource<ResolverSpec>> resolvers) {
+
+        /** Without TCPMappings and resolvers. */
+        public Inputs(List<Resource<MappingSpec>> mappings, List<Resource<HostSpec>> hosts,
+                List<Resource<ListenerSpec>> listeners, List<Resource<TLSContextSpec>> tlsContexts,
+                List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace) {
+            this(mappings, hosts, listeners, tlsContexts, modules, secrets, ambassadorNamespace, List.of(), List.of());
+        }
 
         public Inputs {
+            tcpMappings = List.copyOf(tcpMappings);
+            resolvers = List.copyOf(resolvers);
             mappings = List.copyOf(mappings);
             hosts = List.copyOf(hosts);
             listeners = List.copyOf(listeners);
@@ -53,6 +65,8 @@ public final class IrBuilder {
             List<Resource<TLSContextSpec>> contexts = new ArrayList<>();
             List<Resource<ModuleSpec>> modules = new ArrayList<>();
             Map<String, SecretSpec> secrets = new java.util.TreeMap<>();
+            List<Resource<TCPMappingSpec>> tcpMappings = new ArrayList<>();
+            List<Resource<ResolverSpec>> resolvers = new ArrayList<>();
             for (Resource<?> r : resources) {
                 switch (r.spec()) {
                     case MappingSpec m -> mappings.add((Resource<MappingSpec>) r);
@@ -61,11 +75,14 @@ public final class IrBuilder {
                     case TLSContextSpec t -> contexts.add((Resource<TLSContextSpec>) r);
                     case ModuleSpec m -> modules.add((Resource<ModuleSpec>) r);
                     case SecretSpec secret -> secrets.put(r.name() + "." + r.namespace(), secret);
+                    case TCPMappingSpec t -> tcpMappings.add((Resource<TCPMappingSpec>) r);
+                    case ResolverSpec rs -> resolvers.add((Resource<ResolverSpec>) r);
                     default -> {
                     }
                 }
             }
-            return new Inputs(mappings, hosts, listeners, contexts, modules, secrets, ambassadorNamespace);
+            return new Inputs(mappings, hosts, listeners, contexts, modules, secrets, ambassadorNamespace,
+                    tcpMappings, resolvers);
         }
     }
 
@@ -83,11 +100,17 @@ public final class IrBuilder {
         List<IrHost> hosts = hostResolver.hosts(inputs.hosts());
 
         List<IrCluster> clusters = new ArrayList<>();
-        MappingCompiler mappings = new MappingCompiler(settings, module, hosts, hostResolver.contexts(), diagnostics);
+        Resolvers resolvers = new Resolvers(inputs.resolvers());
+        MappingCompiler mappings = new MappingCompiler(settings, module, hosts, hostResolver.contexts(), diagnostics,
+                resolvers);
         List<IrMappingGroup> groups = mappings.compile(inputs.mappings(), clusters);
+        List<TcpMappingCompiler.IrTcpGroup> tcpGroups = new TcpMappingCompiler(settings, module,
+                hostResolver.contexts(), resolvers, diagnostics).compile(inputs.tcpMappings(), clusters);
 
         List<IrListener> listeners = new ListenerBinder(settings, hosts, groups, diagnostics).bind(inputs.listeners());
-        if (inputs.listeners().isEmpty()) {
+        listeners = new TcpBinder(hosts, List.copyOf(hostResolver.contexts().values()), diagnostics)
+                .bind(inputs.listeners(), listeners, tcpGroups);
+        if (inputs.listeners().isEmpty() && tcpGroups.isEmpty()) {
             diagnostics.add(Diagnostic.notice("Module/ambassador." + inputs.ambassadorNamespace(), "there is no "
                     + "Listener, so Envoy listens on no traffic port; declare Listeners (Emissary's chart uses 8080 "
                     + "HTTP and 8443 HTTPS)"));

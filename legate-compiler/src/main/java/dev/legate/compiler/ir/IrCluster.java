@@ -11,20 +11,44 @@ import org.jspecify.annotations.Nullable;
  * @param dnsType STRICT_DNS or LOGICAL_DNS
  * @param originateTls whether to speak TLS to the upstream
  * @param tlsSni the SNI to send when originating TLS, if any
+ * @param endpointSource where an EDS cluster's endpoints come from (a KubernetesEndpointResolver or ConsulResolver);
+ *     null for a DNS cluster (the KubernetesServiceResolver, or an IP address)
  */
 public record IrCluster(String name, String envoyName, String statsName, String dnsType, String lbPolicy,
         long connectTimeoutMs, String address, int port, boolean grpc, boolean originateTls,
         @Nullable String tlsContextName, @Nullable String tlsSni, List<CircuitBreaker> circuitBreakers,
         @Nullable Long idleTimeoutMs, @Nullable Long maxConnectionLifetimeMs, boolean respectDnsTtl,
-        String dnsLookupFamily, Provenance provenance) {
+        String dnsLookupFamily, Provenance provenance, @Nullable IrEndpointSource endpointSource) {
 
     public IrCluster {
         circuitBreakers = List.copyOf(circuitBreakers);
     }
 
+    /** A DNS cluster (no endpoint source). */
+    public IrCluster(String name, String envoyName, String statsName, String dnsType, String lbPolicy,
+            long connectTimeoutMs, String address, int port, boolean grpc, boolean originateTls,
+            @Nullable String tlsContextName, @Nullable String tlsSni, List<CircuitBreaker> circuitBreakers,
+            @Nullable Long idleTimeoutMs, @Nullable Long maxConnectionLifetimeMs, boolean respectDnsTtl,
+            String dnsLookupFamily, Provenance provenance) {
+        this(name, envoyName, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc, originateTls,
+                tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs, respectDnsTtl,
+                dnsLookupFamily, provenance, null);
+    }
+
     public IrCluster withEnvoyName(String shortened) {
         return new IrCluster(name, shortened, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc,
                 originateTls, tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs,
-                respectDnsTtl, dnsLookupFamily, provenance);
+                respectDnsTtl, dnsLookupFamily, provenance, endpointSource);
+    }
+
+    public IrCluster withEndpointSource(@Nullable IrEndpointSource source) {
+        return new IrCluster(name, envoyName, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc,
+                originateTls, tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs,
+                respectDnsTtl, dnsLookupFamily, provenance, source);
+    }
+
+    /** Whether Envoy takes this cluster's endpoints from EDS. */
+    public boolean eds() {
+        return endpointSource != null;
     }
 }

@@ -12,11 +12,48 @@ import org.jspecify.annotations.Nullable;
  */
 public record IrListener(String name, String bindAddress, int port, List<String> protocolStack,
         String securityModel, String statsPrefix, int xffNumTrustedHops, @Nullable Integer http2MaxConcurrentStreams,
-        List<IrFilterChain> filterChains, Provenance provenance) {
+        List<IrFilterChain> filterChains, Provenance provenance, List<IrTcpChain> tcpChains) {
 
     public IrListener {
         protocolStack = List.copyOf(protocolStack);
         filterChains = List.copyOf(filterChains);
+        tcpChains = List.copyOf(tcpChains);
+    }
+
+    /** A listener with HTTP filter chains only. */
+    public IrListener(String name, String bindAddress, int port, List<String> protocolStack, String securityModel,
+            String statsPrefix, int xffNumTrustedHops, @Nullable Integer http2MaxConcurrentStreams,
+            List<IrFilterChain> filterChains, Provenance provenance) {
+        this(name, bindAddress, port, protocolStack, securityModel, statsPrefix, xffNumTrustedHops,
+                http2MaxConcurrentStreams, filterChains, provenance, List.of());
+    }
+
+    /** The same listener with these TCP chains (which Envoy matches before the HTTP ones) and HTTP chains. */
+    public IrListener withChains(List<IrFilterChain> httpChains, List<IrTcpChain> tcp) {
+        return new IrListener(name, bindAddress, port, protocolStack, securityModel, statsPrefix, xffNumTrustedHops,
+                http2MaxConcurrentStreams, httpChains, provenance, tcp);
+    }
+
+    /**
+     * A TCPMapping group's filter chain: a TCP proxy to weighted clusters, optionally terminating TLS and matching
+     * an SNI name.
+     *
+     * @param name Emissary's {@code tcphost-GROUP: <first TCPMapping's name>}
+     * @param tls the TLS context that terminates TLS, or null for a cleartext chain (which takes every connection)
+     * @param serverNames SNI names to match (empty for cleartext)
+     * @param clusters Envoy cluster names with their weights (proportions, not Emissary's cumulative weights)
+     */
+    public record IrTcpChain(String name, @Nullable IrTlsContext tls, List<String> serverNames,
+            List<IrTcpRoute> clusters, @Nullable Long idleTimeoutMs, Provenance provenance) {
+
+        public IrTcpChain {
+            serverNames = List.copyOf(serverNames);
+            clusters = List.copyOf(clusters);
+        }
+    }
+
+    /** One weighted cluster of a TCP chain. */
+    public record IrTcpRoute(String cluster, int weight) {
     }
 
     public boolean http() {

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ListenerBinder {
 
-    private static final Map<String, List<String>> PROTOCOL_STACKS = Map.of(
+    static final Map<String, List<String>> PROTOCOL_STACKS = Map.of(
             "HTTP", List.of("HTTP", "TCP"),
             "HTTPS", List.of("TLS", "HTTP", "TCP"),
             "HTTPPROXY", List.of("PROXY", "HTTP", "TCP"),
@@ -71,9 +71,7 @@ final class ListenerBinder {
             }
             bound.put(bindKey, key);
             if (!stack.contains("HTTP")) {
-                diagnostics.add(Diagnostic.warning(key, "TCP and TLS Listeners need TCPMappings, which this version "
-                        + "of Legate does not compile yet; this Listener is not used"));
-                continue;
+                continue; // TCP and TLS Listeners carry TCPMappings only: TcpBinder builds them
             }
             IrListener listener = bindOne(r, stack);
             if (listener.filterChains().isEmpty()) {

@@ -31,12 +31,14 @@ final class MappingCompiler {
     private final List<IrHost> hosts;
     private final Map<String, IrTlsContext> contexts;
     private final List<Diagnostic> diagnostics;
+    private final Resolvers resolvers;
 
     /** Clusters by full (unshortened) name; the first Mapping to need a name defines the cluster. */
     private final Map<String, ClusterDraft> clusters = new TreeMap<>();
 
     MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
-            Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics) {
+            Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics, Resolvers resolvers) {
+        this.resolvers = resolvers;
         this.settings = settings;
         this.module = module;
         this.hosts = hosts;
@@ -48,11 +50,11 @@ final class MappingCompiler {
     private record Normalized(ResourceKey key, String name, String namespace, Map<String, String> labels,
             MappingSpec spec, ServiceName service, List<IrMatcher> headers, List<IrMatcher> queryParameters,
             @Nullable String hostGlob, boolean hostRegex, String prefix, int precedence, IrRouteWeight weight,
-            String groupId, boolean internal, long defaultTimeoutMs, String rewrite) {
+            String groupId, boolean internal, long defaultTimeoutMs, String rewrite, Resolvers.IrResolver resolver) {
     }
 
     /** A cluster before its Envoy name is known. */
-    private record ClusterDraft(String name, IrCluster cluster) {
+    private record ClusterDraft(String name, IrCluster cluster, String resolver) {
     }
 
     /** Mapping group under construction. */
@@ -115,10 +117,7 @@ final class MappingCompiler {
                 }
             }
         }
-        Map<String, String> envoyNames = ClusterNames.envoyNames(clusters.keySet());
-        for (ClusterDraft draft : clusters.values()) {
-            clustersOut.add(draft.cluster().withEnvoyName(envoyNames.get(draft.name())));
-        }
+        Map<String, String> envoyNames = envoyNamesByKey(clustersOut);
         clustersOut.sort(Comparator.comparing(IrCluster::envoyName));
 
         List<IrMappingGroup> out = new ArrayList<>();
@@ -271,10 +270,17 @@ final class MappingCompiler {
 
     private @Nullable Normalized normalize(ResourceKey key, String name, String namespace, Map<String, String> labels,
             MappingSpec spec, boolean internal, long defaultTimeoutMs) {
+        Resolvers.IrResolver resolver = UpstreamChecks.resolver(resolvers, spec.resolver(), module.resolver(),
+                key, diagnostics);
+        if (resolver == null || !UpstreamChecks.mappingFitsResolver(resolver, spec.loadBalancer() != null,
+                spec.service(), key, diagnostics)) {
+            return null;
+        }
         ServiceName service;
         try {
             service = ServiceName.parse(Objects.requireNonNull(spec.service()), namespace,
-                    settings.ambassadorNamespace(), !settings.useAmbassadorNamespaceForServiceResolution());
+                    settings.ambassadorNamespace(), !settings.useAmbassadorNamespaceForServiceResolution()
+                            && Resolvers.qualifiesServiceNames(resolver));
         } catch (ServiceName.MalformedServiceException e) {
             diagnostics.add(Diagnostic.error(key, "spec.service: " + e.getMessage() + "; the Mapping is not routed"));
             return null;
@@ -384,7 +390,7 @@ final class MappingCompiler {
             rewrite = "";
         }
         return new Normalized(key, name, namespace, labels, spec, service, headers, query, hostGlob, hostRegex, prefix,
-                precedence, weight, ClusterNames.sha1(id.toString()), internal, defaultTimeoutMs, rewrite);
+                precedence, weight, ClusterNames.sha1(id.toString()), internal, defaultTimeoutMs, rewrite, resolver);
     }
 
     static boolean selectorMatches(Map<String, String> selector, Map<String, String> labels) {
@@ -485,10 +491,16 @@ final class MappingCompiler {
             lbPolicy = lb.policy().toUpperCase(Locale.ROOT);
         }
         String name = ClusterNames.sanitize(String.join("_", fields));
-        if (clusters.containsKey(name)) {
-            return name;
-        }
         int port = service.port() >= 0 ? service.port() : originate ? 443 : 80;
+        // Emissary's names leave the resolver out, so a service resolver Mapping and an endpoint resolver Mapping of
+        // one service share a cluster (and one of them gets the other's resolver). Clusters are kept apart by their
+        // endpoint source here, and told apart by name only when they would collide (see compile).
+        IrEndpointSource source = Resolvers.endpointSource(m.resolver(), service.hostname(), port, m.namespace(),
+                settings, List.of());
+        String key = source == null ? name : name + "|" + source.serviceName();
+        if (clusters.containsKey(key)) {
+            return key;
+        }
         boolean ipv4 = spec.enableIpv4() != null ? spec.enableIpv4() : settings.enableIpv4();
         boolean ipv6 = spec.enableIpv6() != null ? spec.enableIpv6() : settings.enableIpv6();
         String family = ipv6 ? (ipv4 ? "AUTO" : "V6_ONLY") : "V4_ONLY";
@@ -503,8 +515,45 @@ final class MappingCompiler {
                 spec.connectTimeoutMs() == null ? 3000 : spec.connectTimeoutMs(), service.hostname(), port,
                 Boolean.TRUE.equals(spec.grpc()), originate, ctx == null ? null : ctx.name(), sni, breakers, idle,
                 lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()));
-        clusters.put(name, new ClusterDraft(name, cluster));
-        return name;
+        cluster = cluster.withEndpointSource(UpstreamChecks.endpointSource(m.resolver(), service.hostname(), port,
+                m.namespace(), settings, spec.healthChecks(), m.key(), diagnostics));
+        clusters.put(key, new ClusterDraft(name, cluster, m.resolver().name()));
+        return key;
+    }
+
+    /**
+     * Final cluster names, then Envoy names, by cluster key. A name asked for with different endpoint sources gets
+     * the resolver's name appended on its resolver clusters ({@code cluster_cart_shop_endpoint}), so that each Mapping
+     * keeps the resolver it asked for; all other names are Emissary's.
+     */
+    private Map<String, String> envoyNamesByKey(List<IrCluster> clustersOut) {
+        Map<String, Integer> sources = new java.util.HashMap<>();
+        clusters.values().forEach(d -> sources.merge(d.name(), 1, Integer::sum));
+        Map<String, String> finalName = new java.util.HashMap<>();
+        for (Map.Entry<String, ClusterDraft> e : clusters.entrySet()) {
+            ClusterDraft d = e.getValue();
+            String name = d.name();
+            if (sources.get(name) > 1 && d.cluster().eds()) {
+                name = ClusterNames.sanitize(name + "_" + d.resolver());
+                diagnostics.add(Diagnostic.notice(d.cluster().provenance().primary(), "cluster " + d.name() + " is "
+                        + "also asked for with another resolver; this one, with resolver " + d.resolver() + ", is "
+                        + "named " + name + " (Emissary would route both through one cluster)"));
+            }
+            finalName.put(e.getKey(), name);
+        }
+        Map<String, String> shortened = ClusterNames.envoyNames(finalName.values());
+        Map<String, String> byKey = new java.util.HashMap<>();
+        for (Map.Entry<String, ClusterDraft> e : clusters.entrySet()) {
+            String name = finalName.get(e.getKey());
+            String envoyName = shortened.get(name);
+            byKey.put(e.getKey(), envoyName);
+            IrCluster c = e.getValue().cluster();
+            clustersOut.add(new IrCluster(name, envoyName, c.statsName(), c.dnsType(), c.lbPolicy(),
+                    c.connectTimeoutMs(), c.address(), c.port(), c.grpc(), c.originateTls(), c.tlsContextName(),
+                    c.tlsSni(), c.circuitBreakers(), c.idleTimeoutMs(), c.maxConnectionLifetimeMs(), c.respectDnsTtl(),
+                    c.dnsLookupFamily(), c.provenance(), c.endpointSource()));
+        }
+        return byKey;
     }
 
     private IrMappingGroup toIr(Group group, Map<String, String> envoyNames) {

@@ -62,7 +62,7 @@ public final class EnvoyJson {
                         SocketAddress.newBuilder().setAddress("127.0.0.1").setPortValue(ADMIN_PORT))))
                 .setStaticResources(Bootstrap.StaticResources.newBuilder()
                         .addAllListeners(config.listeners())
-                        .addAllClusters(config.clusters())
+                        .addAllClusters(StaticEndpoints.inline(config))
                         .addAllSecrets(config.secrets()))
                 .build();
     }

@@ -78,6 +78,9 @@ final class ProtoJsonWriterTest {
         for (Listener.Builder listener : bootstrap.getStaticResourcesBuilder().getListenersBuilderList()) {
             for (FilterChain.Builder chain : listener.getFilterChainsBuilderList()) {
                 for (Filter.Builder filter : chain.getFiltersBuilderList()) {
+                    if (!filter.getTypedConfig().is(HttpConnectionManager.class)) {
+                        continue; // a tcp_proxy has no routes to inline
+                    }
                     HttpConnectionManager hcm = filter.getTypedConfig().unpack(HttpConnectionManager.class);
                     if (hcm.hasRds()) {
                         filter.setTypedConfig(Any.pack(hcm.toBuilder().clearRds()
