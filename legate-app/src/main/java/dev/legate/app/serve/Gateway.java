@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.compiler.Compiler;
 import dev.legate.sources.Debouncer;
-import dev.legate.sources.DirectoryWatcher;
+import dev.legate.sources.DirectorySource;
+import dev.legate.sources.SnapshotSource;
 import dev.legate.xds.XdsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code legate serve} assembled: directory watcher → debouncer → reconfigurer (compile, publish, snapshot) → ADS
+ * {@code legate serve} assembled: source (a directory or a cluster) → debouncer → reconfigurer (compile, publish, snapshot) → ADS
  * server; probes; the bootstrap; the supervised Envoy. {@link #close()} takes it apart in the reverse order, draining
  * Envoy first.
  */
@@ -29,13 +30,15 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    /** Everything {@code legate serve} can be told. */
-    public record Settings(Path configDir, CompileOptions compileOptions, InetSocketAddress adsAddress,
+    /**
+     * Everything {@code legate serve} can be told. {@code configDir} is the directory watched by
+     * {@link #start(Settings)}; it is not read when a source is given ({@link #start(Settings, SnapshotSource)}).
+     */
+    public record Settings(@Nullable Path configDir, CompileOptions compileOptions, InetSocketAddress adsAddress,
             InetSocketAddress probeAddress, Path stateDir, int snapshotKeep, Duration holdoff, Duration maxDelay,
             Optional<Path> envoy, Duration drainTime, int adminPort, String nodeId) {
 
         public Settings {
-            requireNonNull(configDir, "configDir");
             requireNonNull(compileOptions, "compileOptions");
             requireNonNull(adsAddress, "adsAddress");
             requireNonNull(probeAddress, "probeAddress");
@@ -49,36 +52,51 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotStore snapshots;
     private final Reconfigurer reconfigurer;
     private final Debouncer debouncer;
-    private final DirectoryWatcher watcher;
+    private final SnapshotSource source;
     private final ProbeServer probes;
     private final @Nullable EnvoySupervisor supervisor;
     private final Path bootstrap;
 
     private Gateway(XdsServer xds, SnapshotStore snapshots, Reconfigurer reconfigurer, Debouncer debouncer,
-            DirectoryWatcher watcher, ProbeServer probes, @Nullable EnvoySupervisor supervisor, Path bootstrap) {
+            SnapshotSource source, ProbeServer probes, @Nullable EnvoySupervisor supervisor, Path bootstrap) {
         this.xds = xds;
         this.snapshots = snapshots;
         this.reconfigurer = reconfigurer;
         this.debouncer = debouncer;
-        this.watcher = watcher;
+        this.source = source;
         this.probes = probes;
         this.supervisor = supervisor;
         this.bootstrap = bootstrap;
     }
 
+    /** Serves the directory {@code s.configDir()}. */
     public static Gateway start(Settings s) throws IOException {
-        if (!Files.isDirectory(s.configDir())) {
+        if (s.configDir() == null || !Files.isDirectory(s.configDir())) {
             throw new IOException(s.configDir() + " is not a directory");
         }
+        return start(s, new DirectorySource(s.configDir()));
+    }
+
+    /** Serves what {@code source} reads; the gateway starts it, and closes it on {@link #close()}. */
+    public static Gateway start(Settings s, SnapshotSource source) throws IOException {
+        requireNonNull(source, "source");
         Files.createDirectories(s.stateDir());
         SnapshotStore snapshots = new SnapshotStore(s.stateDir().resolve("snapshots"), s.snapshotKeep());
         XdsServer xds = XdsServer.start(s.adsAddress());
-        Reconfigurer reconfigurer = new Reconfigurer(s.configDir(), new Compiler(s.compileOptions()),
+        Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
                 new XdsPublisher(xds), snapshots, Clock.systemUTC());
         // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
         // first compile runs while the rest is set up.
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), reconfigurer);
-        DirectoryWatcher watcher = DirectoryWatcher.start(s.configDir(), debouncer::changed);
+        try {
+            source.start(debouncer::changed);
+        } catch (IOException | RuntimeException e) {
+            debouncer.close();
+            xds.close();
+            snapshots.close();
+            source.close();
+            throw e;
+        }
         debouncer.now();
 
         Path bootstrap = s.stateDir().resolve("bootstrap-ads.json");
@@ -92,13 +110,13 @@ public final class Gateway implements AutoCloseable {
         ProbeServer probes = ProbeServer.start(s.probeAddress(), () -> reconfigurer.lastGood().isPresent()
                 && (supervisor == null || supervisor.ready()));
 
-        LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", s.configDir().toAbsolutePath(),
+        LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", source.describe(),
                 s.holdoff().toMillis(), s.maxDelay().toMillis());
         LOG.info("ADS on {}:{}; probes on {}:{} (/ambassador/v0/check_alive, /ambassador/v0/check_ready)",
                 s.adsAddress().getHostString(), xds.port(), s.probeAddress().getHostString(), probes.port());
         LOG.info("snapshots in {} (keeping {}); bootstrap for Envoy: {}", snapshots.root().toAbsolutePath(),
                 s.snapshotKeep(), bootstrap.toAbsolutePath());
-        return new Gateway(xds, snapshots, reconfigurer, debouncer, watcher, probes, supervisor, bootstrap);
+        return new Gateway(xds, snapshots, reconfigurer, debouncer, source, probes, supervisor, bootstrap);
     }
 
     public int adsPort() {
@@ -121,6 +139,11 @@ public final class Gateway implements AutoCloseable {
         return reconfigurer;
     }
 
+    /** Where the configuration comes from (a {@code KubernetesSource}, possibly layered, in a cluster). */
+    public SnapshotSource source() {
+        return source;
+    }
+
     public SnapshotStore snapshots() {
         return snapshots;
     }
@@ -132,7 +155,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("shutting down");
-        watcher.close();
+        source.close();
         debouncer.close();
         if (supervisor != null) {
             supervisor.close();

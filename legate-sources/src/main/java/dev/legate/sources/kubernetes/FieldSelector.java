@@ -1,0 +1,64 @@
+package dev.legate.sources.kubernetes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Kubernetes field selector ({@code a=b,c!=d}) split into requirements, because fabric8 takes them one by one.
+ * Kubernetes accepts {@code =}, {@code ==} and {@code !=}; so does this.
+ */
+record FieldSelector(List<Requirement> requirements) {
+
+    enum Operator {
+        EQUALS, NOT_EQUALS
+    }
+
+    record Requirement(String field, Operator operator, String value) {
+        @Override
+        public String toString() {
+            return field + (operator == Operator.EQUALS ? "=" : "!=") + value;
+        }
+    }
+
+    FieldSelector {
+        requirements = List.copyOf(requirements);
+    }
+
+    static FieldSelector parse(String selector) {
+        List<Requirement> out = new ArrayList<>();
+        for (String part : selector.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int ne = p.indexOf("!=");
+            int eq = p.indexOf('=');
+            if (ne > 0) {
+                out.add(new Requirement(p.substring(0, ne).strip(), Operator.NOT_EQUALS, p.substring(ne + 2).strip()));
+            } else if (eq > 0) {
+                int valueStart = p.startsWith("==", eq) ? eq + 2 : eq + 1;
+                out.add(new Requirement(p.substring(0, eq).strip(), Operator.EQUALS, p.substring(valueStart).strip()));
+            } else {
+                throw new IllegalArgumentException("field selector '" + selector + "': '" + p
+                        + "' is not field=value or field!=value");
+            }
+        }
+        return new FieldSelector(out);
+    }
+
+    /** This selector's requirements followed by those of {@code more}. */
+    FieldSelector and(Optional<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<Requirement> all = new ArrayList<>(requirements);
+        all.addAll(parse(more.get()).requirements());
+        return new FieldSelector(all);
+    }
+
+    @Override
+    public String toString() {
+        return String.join(",", requirements.stream().map(Requirement::toString).toList());
+    }
+}
