@@ -57,6 +57,31 @@ record FieldSelector(List<Requirement> requirements) {
         return new FieldSelector(all);
     }
 
+    /**
+     * Whether {@code object} meets the requirements on the fields this can read ({@code metadata.name},
+     * {@code metadata.namespace}, {@code type}); others are left to the API server. The API server applies the
+     * selector already: this is a second check, so that a server that ignores a field (as some test servers do)
+     * cannot hand Legate objects it must not hold, such as non-TLS Secrets.
+     */
+    boolean matches(io.fabric8.kubernetes.api.model.GenericKubernetesResource object) {
+        for (Requirement r : requirements) {
+            Object actual = switch (r.field()) {
+                case "metadata.name" -> object.getMetadata() == null ? "" : object.getMetadata().getName();
+                case "metadata.namespace" -> object.getMetadata() == null ? "" : object.getMetadata().getNamespace();
+                case "type" -> object.getAdditionalProperties().getOrDefault("type", "");
+                default -> null;
+            };
+            if (actual == null && !r.field().startsWith("metadata.")) {
+                continue;
+            }
+            boolean equal = r.value().equals(actual == null ? "" : actual.toString());
+            if (equal != (r.operator() == Operator.EQUALS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
         return String.join(",", requirements.stream().map(Requirement::toString).toList());

@@ -264,12 +264,14 @@ public final class KubernetesSource implements SnapshotSource {
         private final WatchedKind kind;
         private final AtomicReference<WatchState> state = new AtomicReference<>(new WatchState.Starting());
         private final CompletableFuture<Void> firstOutcome = new CompletableFuture<>();
+        private final FieldSelector fields;
         /** By namespace/name. Written by the informer's thread, read by the reading thread. */
         private final Map<String, Converted> converted = new ConcurrentHashMap<>();
         private @Nullable SharedIndexInformer<GenericKubernetesResource> informer;
 
         KindWatch(WatchedKind kind) {
             this.kind = kind;
+            this.fields = FieldSelector.parse(kind.ownFieldSelector().orElse("")).and(settings.fieldSelector());
         }
 
         void start() {
@@ -302,8 +304,6 @@ public final class KubernetesSource implements SnapshotSource {
             if (settings.labelSelector().isPresent()) {
                 op = op.withLabelSelector(settings.labelSelector().get());
             }
-            FieldSelector fields = FieldSelector.parse(kind.ownFieldSelector().orElse(""))
-                    .and(settings.fieldSelector());
             for (FieldSelector.Requirement r : fields.requirements()) {
                 op = r.operator() == FieldSelector.Operator.EQUALS ? op.withField(r.field(), r.value())
                         : op.withoutField(r.field(), r.value());
@@ -383,6 +383,9 @@ public final class KubernetesSource implements SnapshotSource {
             objects.sort(Comparator.comparing(KubernetesSource::namespaceOf).thenComparing(KubernetesSource::nameOf));
             List<RawDocument> out = new ArrayList<>(objects.size());
             for (GenericKubernetesResource o : objects) {
+                if (!fields.matches(o)) {
+                    continue;
+                }
                 Converted c = converted.get(key(o));
                 // The cache holds the instance the informer holds: anything else (a relist that replaced it) is
                 // converted afresh.
@@ -393,12 +396,21 @@ public final class KubernetesSource implements SnapshotSource {
 
         @Override
         public void onAdd(GenericKubernetesResource obj) {
+            if (!fields.matches(obj)) {
+                return;
+            }
             converted.put(key(obj), new Converted(obj, KubernetesDocuments.document(kind, obj)));
             changed(kind.kind());
         }
 
         @Override
         public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+            if (!fields.matches(newObj)) {
+                if (converted.remove(key(newObj)) != null) {
+                    changed(kind.kind());
+                }
+                return;
+            }
             RawDocument next = KubernetesDocuments.document(kind, newObj);
             Converted previous = converted.put(key(newObj), new Converted(newObj, next));
             RawDocument before = previous != null ? previous.document() : KubernetesDocuments.document(kind, oldObj);
@@ -409,8 +421,9 @@ public final class KubernetesSource implements SnapshotSource {
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            converted.remove(key(obj));
-            changed(kind.kind());
+            if (converted.remove(key(obj)) != null || fields.matches(obj)) {
+                changed(kind.kind());
+            }
         }
     }
 
