@@ -51,7 +51,8 @@ public record WatchedKind(String group, String version, String kind, String plur
         return new WatchedKind(group, otherVersion, kind, plural, scope, ownFieldSelector, importance);
     }
 
-    ResourceDefinitionContext context() {
+    /** For fabric8's generic resource operations on this kind. */
+    public ResourceDefinitionContext context() {
         return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
                 .withPlural(plural).withNamespaced(scope == Scope.NAMESPACED).build();
     }

@@ -5,12 +5,12 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Installs getambassador.io CRDs in a mock API server, as a cluster admin would. */
-final class Crds {
+public final class Crds {
 
     private Crds() {
     }
 
-    static CustomResourceDefinition crd(String kind, String version) {
+    public static CustomResourceDefinition crd(String kind, String version) {
         String plural = WatchedKinds.plural(kind);
         return new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName(plural + "." + WatchedKinds.GETAMBASSADOR).endMetadata()
@@ -28,13 +28,13 @@ final class Crds {
                 .build();
     }
 
-    static void install(KubernetesClient client, String version, String... kinds) {
+    public static void install(KubernetesClient client, String version, String... kinds) {
         for (String kind : kinds) {
             client.apiextensions().v1().customResourceDefinitions().resource(crd(kind, version)).create();
         }
     }
 
-    static void installAll(KubernetesClient client) {
+    public static void installAll(KubernetesClient client) {
         install(client, "v3alpha1", WatchedKinds.AMBASSADOR_KINDS.toArray(String[]::new));
     }
 }

@@ -145,7 +145,6 @@ final class KubernetesSourceTest {
             // IngressClasses are cluster-scoped: not watched in single-namespace mode, as in Emissary.
             assertThat(source.states().keySet()).extracting(WatchedKind::kind).doesNotContain("IngressClass");
         }
-        // (The mock server's watches do not apply field selectors with !=: the events part runs without one.)
         KubernetesSettings labelsOnly = new KubernetesSettings(KubernetesSettings.NamespaceScope.SINGLE, "gw",
                 java.util.Optional.of("team=a"), java.util.Optional.empty(), KubernetesSettings.Knative.DISABLED,
                 Duration.ofSeconds(10));

@@ -62,9 +62,34 @@ public final class MockApiServer implements AutoCloseable {
                     && goneOnce.add(path.substring(0, path.indexOf('?')))) {
                 return expiredWatch();
             }
+            if (path.contains("watch=true") && path.contains("fieldSelector=")) {
+                return super.dispatch(withoutNegatedFields(request));
+            }
             return super.dispatch(request);
         }
     };
+
+    /**
+     * The mock's watches deliver no events at all when the field selector has a {@code !=} requirement (its lists
+     * handle them). Such requirements are dropped from watch requests only, which is safe here because the Kubernetes
+     * source checks {@code metadata.namespace} and {@code metadata.name} requirements itself too. The request log
+     * still shows what the client asked for.
+     */
+    private static RecordedRequest withoutNegatedFields(RecordedRequest request) {
+        String path = request.getPath();
+        Matcher m = Pattern.compile("fieldSelector=([^&]*)").matcher(path);
+        if (!m.find()) {
+            return request;
+        }
+        String selector = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        String kept = String.join(",", java.util.Arrays.stream(selector.split(","))
+                .filter(r -> !r.contains("!=")).toList());
+        String replaced = kept.isEmpty() ? path.replace("fieldSelector=" + m.group(1) + "&", "")
+                .replace("&fieldSelector=" + m.group(1), "")
+                : path.replace(m.group(1), java.net.URLEncoder.encode(kept, java.nio.charset.StandardCharsets.UTF_8));
+        return new RecordedRequest(request.getHttpVersion(), request.method(), replaced, request.getHeaders(),
+                request.getBody());
+    }
     private KubernetesMockServer server;
     private final int port;
 
