@@ -81,7 +81,8 @@ public final class KubernetesSource implements SnapshotSource {
     private final KubernetesSettings settings;
     private final ClientOwnership ownership;
     private final Set<String> changedKinds = ConcurrentHashMap.newKeySet();
-    private final List<KindWatch> watches = new ArrayList<>();
+    /** Written by start(), read by informer callbacks and reads that may run meanwhile. */
+    private final List<KindWatch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Runnable onChange = () -> { };
     private volatile boolean closing;
     /** The first read reports everything as changed. */

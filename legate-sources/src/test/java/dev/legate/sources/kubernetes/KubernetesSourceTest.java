@@ -231,4 +231,44 @@ final class KubernetesSourceTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> origins(source.read(), "Mapping").size() == 4);
         }
     }
+
+    @Test
+    void ingressesIngressClassesAndKnativeIngressesAreRead() {
+        Crds.installAll(client);
+        client.apiextensions().v1().customResourceDefinitions().resource(new io.fabric8.kubernetes.api.model
+                .apiextensions.v1.CustomResourceDefinitionBuilder(Crds.crd("Ingress", "v1alpha1"))
+                .editMetadata().withName("ingresses.networking.internal.knative.dev").endMetadata()
+                .editSpec().withGroup("networking.internal.knative.dev").editNames().withPlural("ingresses")
+                .endNames().endSpec().build()).create();
+        client.network().v1().ingresses().inNamespace("default").resource(new io.fabric8.kubernetes.api.model
+                .networking.v1.IngressBuilder().withNewMetadata().withName("web").withAnnotations(Map.of(
+                        "kubectl.kubernetes.io/last-applied-configuration", "{...}")).endMetadata()
+                .withNewSpec().withIngressClassName("ambassador").endSpec().build()).create();
+        client.network().v1().ingressClasses().resource(new io.fabric8.kubernetes.api.model.networking.v1
+                .IngressClassBuilder().withNewMetadata().withName("ambassador").endMetadata().withNewSpec()
+                .withController("getambassador.io/ingress-controller").endSpec().build()).create();
+        var knative = client.genericKubernetesResources(new WatchedKind("networking.internal.knative.dev",
+                "v1alpha1", "Ingress", "ingresses", WatchedKind.Scope.NAMESPACED, java.util.Optional.empty(),
+                WatchedKind.Importance.EXPECTED).context());
+        knative.resource(new GenericKubernetesResourceBuilder().withApiVersion(
+                "networking.internal.knative.dev/v1alpha1").withKind("Ingress").withNewMetadata()
+                .withNamespace("default").withName("kn").endMetadata().build()).create();
+
+        try (KubernetesSource source = start(KubernetesSettings.allNamespaces("default"))) {
+            SourceRead read = source.read();
+            assertThat(origins(read, "Ingress")).containsExactly("k8s:Ingress/default/web");
+            assertThat(origins(read, "IngressClass")).containsExactly("k8s:IngressClass/ambassador");
+            assertThat(origins(read, "Ingress.networking.internal.knative.dev")).isEmpty();
+            RawDocument web = read.snapshot().documents().stream().filter(d -> d.location().origin()
+                    .equals("k8s:Ingress/default/web")).findFirst().orElseThrow();
+            assertThat(web.tree().path("metadata").has("annotations")).isFalse();
+            assertThat(web.tree().path("spec").path("ingressClassName").asText()).isEqualTo("ambassador");
+        }
+        KubernetesSettings withKnative = KubernetesSettings.fromEnvironment(Map.of("AMBASSADOR_KNATIVE_SUPPORT",
+                "TRUE"));
+        try (KubernetesSource source = start(withKnative)) {
+            assertThat(origins(source.read(), "Ingress.networking.internal.knative.dev"))
+                    .containsExactly("k8s:Ingress.networking.internal.knative.dev/default/kn");
+        }
+    }
 }
