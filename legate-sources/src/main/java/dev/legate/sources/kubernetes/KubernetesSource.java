@@ -353,7 +353,12 @@ public final class KubernetesSource implements SnapshotSource {
                     changed(kind.kind());
                 }
             }
-            firstOutcome.complete(null);
+            // A kind that is not served, or not allowed, will not be listed soon: start without it. A connection
+            // failure may be an API server still starting: the first read keeps waiting (up to its timeout) rather
+            // than sending Envoy a configuration without the cluster's objects.
+            if (k != null && (k.getCode() == 404 || k.getCode() == 403)) {
+                firstOutcome.complete(null);
+            }
         }
 
         void stop() {

@@ -271,4 +271,26 @@ final class KubernetesSourceTest {
                     .containsExactly("k8s:Ingress.networking.internal.knative.dev/default/kn");
         }
     }
+
+    @Test
+    void anUnreachableApiServerDelaysTheFirstReadUpToItsTimeoutThenReportsIt() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closedPort)
+                        .withRequestRetryBackoffLimit(0).build()).build();
+                KubernetesSource source = KubernetesSource.create(unreachable, KubernetesSettings.allNamespaces(
+                        "default").withInitialSyncTimeout(Duration.ofSeconds(2)),
+                        KubernetesSource.ClientOwnership.SHARED)) {
+            source.start(() -> { });
+            long t0 = System.nanoTime();
+            SourceRead read = source.read();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+            assertThat(read.snapshot().documents()).isEmpty();
+            assertThat(read.snapshot().loadDiagnostics()).isNotEmpty().allSatisfy(d ->
+                    assertThat(d.source()).startsWith("kubernetes:"));
+        }
+    }
 }
