@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code legate serve} assembled: source (a directory or a cluster) → debouncer → reconfigurer (compile, publish, snapshot) → ADS
- * server; probes; the bootstrap; the supervised Envoy. {@link #close()} takes it apart in the reverse order, draining
+ * {@code legate serve} assembled: source (a directory or a cluster) → debouncer → reconfigurer (compile, publish,
+ * snapshot) → ADS server; probes; the bootstrap; the supervised Envoy. {@link #close()} takes it apart in the reverse order, draining
  * Envoy first.
  */
 public final class Gateway implements AutoCloseable {

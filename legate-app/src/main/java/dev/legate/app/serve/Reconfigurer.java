@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One reconfiguration: read the source (a directory, a cluster), compile, publish, keep a snapshot on disk. A configuration that cannot be
- * read, compiled or published never replaces the last good one; the failure is logged and kept for diagnostics. Runs
- * on one thread (the debouncer's).
+ * One reconfiguration: read the source (a directory, a cluster), compile, publish, keep a snapshot on disk. A
+ * configuration that cannot be read, compiled or published never replaces the last good one; the failure is logged
+ * and kept for diagnostics. Runs on one thread (the debouncer's).
  */
 public final class Reconfigurer implements Runnable {
 

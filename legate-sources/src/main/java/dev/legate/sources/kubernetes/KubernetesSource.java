@@ -84,6 +84,8 @@ public final class KubernetesSource implements SnapshotSource {
     /** Written by start(), read by informer callbacks and reads that may run meanwhile. */
     private final List<KindWatch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Runnable onChange = () -> { };
+    /** Open once start() has created every watch: the first read must not see only some of them. */
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closing;
     /** The first read reports everything as changed. */
     private boolean firstRead = true;
@@ -132,6 +134,7 @@ public final class KubernetesSource implements SnapshotSource {
             watches.add(watch);
             watch.start();
         }
+        started.countDown();
         LOG.info("Kubernetes: watching {} kinds in {}{}{}", watches.size(),
                 settings.watchedNamespace().map(ns -> "namespace " + ns).orElse("all namespaces"),
                 settings.labelSelector().map(l -> ", labels " + l).orElse(""),
@@ -144,6 +147,16 @@ public final class KubernetesSource implements SnapshotSource {
      */
     private void awaitInitialSync() {
         long deadline = System.nanoTime() + settings.initialSyncTimeout().toNanos();
+        try {
+            // An event may trigger the first read while start() is still creating watches.
+            if (!started.await(settings.initialSyncTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warn("Kubernetes: the watches were not all started within {} s",
+                        settings.initialSyncTimeout().toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         for (KindWatch watch : List.copyOf(watches)) {
             try {
                 watch.firstOutcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
