@@ -264,6 +264,56 @@ final class KubernetesGatewayEndToEndTest {
         }
     }
 
+    @Test
+    void istioCertificatesAndConsulEntriesJoinTheClusterSnapshot(@TempDir Path dir) throws Exception {
+        applyQuickstart();
+        Path istio = Files.createDirectories(dir.resolve("istio"));
+        Pem pem = Pem.selfSigned("mesh.example.com");
+        Files.writeString(istio.resolve("key.pem"), pem.key());
+        Files.writeString(istio.resolve("cert-chain.pem"), pem.certificate());
+        try (dev.legate.sources.consul.FakeConsul consul = new dev.legate.sources.consul.FakeConsul("dc1")) {
+            consul.register(new dev.legate.sources.consul.FakeConsul.Instance("node-1", "10.0.0.1", "web-1", "web",
+                    "10.1.0.1", 8080, List.of(), true));
+            ambassador("ConsulResolver").resource(withSpec(object("apiVersion: getambassador.io/v3alpha1\n"
+                    + "kind: ConsulResolver\nmetadata: {name: consul-dc1, namespace: default}\n"),
+                    Map.of("address", consul.address(), "datacenter", "dc1"))).create();
+            ambassador("Mapping").resource(withSpec(mapping("web", "/web/", "web"), Map.of("hostname", "*",
+                    "prefix", "/web/", "service", "web", "resolver", "consul-dc1"))).create();
+            // The Istio certificate is a TLS Secret like any other: a Host can name it.
+            ambassador("Host").resource(withSpec(object("apiVersion: getambassador.io/v3alpha1\nkind: Host\n"
+                    + "metadata: {name: mesh, namespace: default}\n"), Map.of("hostname", "mesh.example.com",
+                    "tlsSecret", Map.of("name", "istio-certs")))).create();
+
+            Recording source = new Recording(dev.legate.sources.LayeredSource.of(
+                    KubernetesSource.create(client, KubernetesSettings.allNamespaces("default")
+                            .withInitialSyncTimeout(Duration.ofSeconds(20)), KubernetesSource.ClientOwnership.SHARED),
+                    List.of(new dev.legate.sources.IstioCertificateSource(istio, "default")),
+                    List.of(new dev.legate.sources.consul.ConsulCatalogWatcher("default", Duration.ofSeconds(30)))));
+            try (Gateway gateway = Gateway.start(settings(dir.resolve("state"), CompileOptions.DEFAULTS), source);
+                    AdsTestClient ads = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
+                awaitRoutes(ads, r -> r.contains("mesh.example.com"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> secretText(ads)
+                        .contains(pem.certificate().substring(30, 60)));
+                await().atMost(Duration.ofSeconds(20)).until(() -> source.origins().contains(
+                        "consul:" + consul.address() + "/dc1/web"));
+                // A new healthy instance in Consul reaches the snapshot, as an endpoints-only change.
+                consul.register(new dev.legate.sources.consul.FakeConsul.Instance("node-2", "10.0.0.2", "web-2",
+                        "web", "10.1.0.2", 8080, List.of(), true));
+                await().atMost(Duration.ofSeconds(20)).until(() -> source.last.get().snapshot().documents().stream()
+                        .anyMatch(d -> d.tree().path("kind").asText().equals("ConsulServiceEntries")
+                                && d.tree().path("spec").path("endpoints").size() == 2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> gateway.reconfigurer().lastChanges()
+                        .endpointsOnly());
+                // Istio rotates the certificate: the new one is pushed.
+                Pem rotated = Pem.selfSigned("mesh.example.com");
+                Files.writeString(istio.resolve("key.pem"), rotated.key());
+                Files.writeString(istio.resolve("cert-chain.pem"), rotated.certificate());
+                await().atMost(Duration.ofSeconds(30)).until(() -> secretText(ads)
+                        .contains(rotated.certificate().substring(30, 60)));
+            }
+        }
+    }
+
     private void applyQuickstartWithout(String kind) throws IOException {
         for (Path f : Files.list(Path.of("../examples/quickstart")).sorted().toList()) {
             for (String doc : Files.readString(f).split("(?m)^---\\s*$")) {
