@@ -73,6 +73,7 @@ public final class ConsulCatalogWatcher implements DerivedSource {
     public static final String API_VERSION = "legate.dev/v1alpha1";
     public static final String KIND = "ConsulServiceEntries";
     public static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
+    static final String ANNOTATION = "getambassador.io/config";
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
     private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
@@ -176,7 +177,7 @@ public final class ConsulCatalogWatcher implements DerivedSource {
     Set<ConsulTarget> wantedTargets(ResourceSnapshot base, List<Diagnostic> diagnostics) {
         Map<String, ObjectNode> resolvers = new TreeMap<>();
         List<ObjectNode> mappings = new ArrayList<>();
-        for (RawDocument d : base.documents()) {
+        for (RawDocument d : withAnnotations(base.documents())) {
             ObjectNode tree = d.tree();
             if (!tree.path("apiVersion").asText().startsWith("getambassador.io/") || !forThisInstance(tree)) {
                 continue;
@@ -201,6 +202,43 @@ public final class ConsulCatalogWatcher implements DerivedSource {
                     spec.path("address").asText(""), dc.isEmpty() ? Optional.empty() : Optional.of(dc), service));
         }
         return out;
+    }
+
+    /**
+     * The documents, plus the Mappings and TCPMappings written in {@code getambassador.io/config} annotations of
+     * other objects (Services, Ingresses), which Emissary also watches Consul for. ConsulResolvers count only as
+     * resources of their own, as in Emissary.
+     */
+    private static List<RawDocument> withAnnotations(List<RawDocument> documents) {
+        List<RawDocument> out = new ArrayList<>(documents);
+        for (RawDocument d : documents) {
+            if (d.tree().path("apiVersion").asText().startsWith("getambassador.io/")) {
+                continue;
+            }
+            JsonNode annotation = d.tree().path("metadata").path("annotations").path(ANNOTATION);
+            if (!annotation.isTextual()) {
+                continue;
+            }
+            for (RawDocument embedded : dev.legate.compiler.config.YamlDocuments.parse(
+                    d.location().origin() + " annotation", annotation.asText()).documents()) {
+                String kind = embedded.tree().path("kind").asText();
+                if (kind.equals("Mapping") || kind.equals("TCPMapping")) {
+                    out.add(embedded.tree().has("spec") ? embedded : withSpec(embedded));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An annotation's flat form ({@code name}, {@code prefix}, ... at the top) with its fields under spec. */
+    private static RawDocument withSpec(RawDocument flat) {
+        ObjectNode tree = MAPPER.createObjectNode();
+        ObjectNode spec = flat.tree().deepCopy();
+        tree.set("apiVersion", spec.remove("apiVersion"));
+        tree.set("kind", spec.remove("kind"));
+        tree.putObject("metadata").set("name", spec.remove("name"));
+        tree.set("spec", spec);
+        return new RawDocument(tree, flat.location());
     }
 
     /** {@code ambassador_id} absent means {@code default}; a string or a list of strings otherwise. */

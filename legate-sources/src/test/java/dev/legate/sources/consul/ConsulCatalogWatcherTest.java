@@ -105,6 +105,16 @@ final class ConsulCatalogWatcherTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> endpoints(watcher.read(base), "web")
                     .contains("10.1.0.5:80"));
 
+            // A Mapping in a Service's getambassador.io/config annotation counts too, as in Emissary.
+            List<RawDocument> annotated = new ArrayList<>(base.documents());
+            annotated.add(doc("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"api\","
+                    + "\"namespace\":\"default\",\"annotations\":{\"getambassador.io/config\":\"---\\n"
+                    + "apiVersion: getambassador.io/v2\\nkind: Mapping\\nname: api\\nprefix: /api/\\n"
+                    + "service: api-svc\\nresolver: consul-dc1\\n\"}}}"));
+            watcher.read(ResourceSnapshot.of(annotated));
+            assertThat(watcher.watched()).extracting(ConsulTarget::service).containsExactlyInAnyOrder("web",
+                    "api-svc");
+
             // No Mapping needs it any more: the watch stops and its document goes.
             SourceRead none = watcher.read(snapshot(consul.address()));
             assertThat(watcher.watched()).isEmpty();
