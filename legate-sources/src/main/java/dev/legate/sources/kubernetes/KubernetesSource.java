@@ -281,7 +281,7 @@ public final class KubernetesSource implements SnapshotSource {
         private final FieldSelector fields;
         /** By namespace/name. Written by the informer's thread, read by the reading thread. */
         private final Map<String, Converted> converted = new ConcurrentHashMap<>();
-        private @Nullable SharedIndexInformer<GenericKubernetesResource> informer;
+        private volatile @Nullable SharedIndexInformer<GenericKubernetesResource> informer;
 
         KindWatch(WatchedKind kind) {
             this.kind = kind;
