@@ -23,6 +23,12 @@ final class LogSetup {
     /** Held strongly: java.util.logging forgets the level of a logger nobody holds. */
     private static final Logger ROOT = Logger.getLogger("");
     private static final Logger LEGATE = Logger.getLogger("dev.legate");
+    /**
+     * fabric8 warns once per kind that getambassador.io/v3alpha1 is an "unstable version": it is the version Emissary's
+     * CRDs serve, so the warning says nothing to Legate's users.
+     */
+    private static final Logger FABRIC8_VERSION_USAGE =
+            Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils");
     private static volatile boolean done;
 
     private LogSetup() {
@@ -44,6 +50,7 @@ final class LogSetup {
         ROOT.addHandler(console);
         ROOT.setLevel(Level.INFO);
         LEGATE.setLevel(Level.INFO);
+        FABRIC8_VERSION_USAGE.setLevel(Level.SEVERE);
     }
 
     /** {@code 12:34:56.789 [INFO] dev.legate.app.serve.Gateway - message}, then the stack trace if any. */

@@ -3,10 +3,20 @@ package dev.legate.app;
 import dev.legate.app.serve.EnvoySupervisor;
 import dev.legate.app.serve.Gateway;
 import dev.legate.compiler.CompileOptions;
+import dev.legate.sources.DerivedSource;
+import dev.legate.sources.DirectorySource;
+import dev.legate.sources.IstioCertificateSource;
+import dev.legate.sources.LayeredSource;
+import dev.legate.sources.SnapshotSource;
+import dev.legate.sources.consul.ConsulCatalogWatcher;
+import dev.legate.sources.kubernetes.KubernetesSettings;
+import dev.legate.sources.kubernetes.KubernetesSource;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,7 +33,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         header = "Serve the configuration to Envoy over ADS, live, as it changes.",
         description = {
-            "Watches a directory of Emissary resources, recompiles on every change",
+            "Watches the Kubernetes cluster it runs in (or the one your kubeconfig",
+            "names), or a directory of Emissary resources (--config-dir),",
+            "recompiles on every change",
             "(bursts are coalesced), and serves the result to Envoy over ADS. An",
             "unchanged configuration pushes nothing; one that fails to compile or",
             "publish never replaces the last good one. With an Envoy binary",
@@ -45,8 +57,20 @@ final class ServeCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--config-dir", paramLabel = "DIR",
-            description = "Directory of resources to watch. Default: $AMBASSADOR_CONFIG_BASE_DIR.")
+            description = "Directory of resources to watch instead of Kubernetes. Default: "
+                    + "$AMBASSADOR_CONFIG_BASE_DIR.")
     private @Nullable Path configDir;
+
+    /** Where the configuration comes from. */
+    enum SourceChoice {
+        auto, kubernetes, directory
+    }
+
+    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "auto",
+            description = "auto, kubernetes or directory. auto: the directory when --config-dir or "
+                    + "$AMBASSADOR_CONFIG_BASE_DIR is given, else Kubernetes in a cluster or with a kubeconfig. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private SourceChoice source;
 
     @Option(names = "--ads-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8003",
             converter = AddressConverter.class, description = "Where the ADS server listens. Default: ${DEFAULT-VALUE}.")
@@ -113,25 +137,42 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
         Path dir = configDir != null ? configDir
-                : env.containsKey("AMBASSADOR_CONFIG_BASE_DIR") ? Path.of(env.get("AMBASSADOR_CONFIG_BASE_DIR")) : null;
-        if (dir == null) {
-            spec.commandLine().getErr().println("legate serve: no configuration source: give --config-dir DIR (or set "
-                    + "AMBASSADOR_CONFIG_BASE_DIR). Watching Kubernetes is not available yet.");
+                : source != SourceChoice.kubernetes && env.containsKey("AMBASSADOR_CONFIG_BASE_DIR")
+                        ? Path.of(env.get("AMBASSADOR_CONFIG_BASE_DIR")) : null;
+        SourceChoice chosen = chooseSource(source, dir, env, Path.of(System.getProperty("user.home", "/")));
+        if (chosen == SourceChoice.kubernetes && configDir != null) {
+            spec.commandLine().getErr().println("legate serve: --config-dir and --source=kubernetes exclude each "
+                    + "other");
             return 2;
         }
-        if (!Files.isDirectory(dir)) {
-            spec.commandLine().getErr().println("legate serve: " + dir + " is not a directory");
-            return 1;
+        if (chosen == SourceChoice.auto) {
+            spec.commandLine().getErr().println("legate serve: no configuration source: not in a Kubernetes cluster "
+                    + "(no KUBERNETES_SERVICE_HOST), no kubeconfig (KUBECONFIG or ~/.kube/config), and no "
+                    + "--config-dir DIR (or AMBASSADOR_CONFIG_BASE_DIR)");
+            return 2;
+        }
+        if (chosen == SourceChoice.directory && (dir == null || !Files.isDirectory(dir))) {
+            spec.commandLine().getErr().println("legate serve: " + (dir == null ? "--source=directory needs "
+                    + "--config-dir DIR (or AMBASSADOR_CONFIG_BASE_DIR)" : dir + " is not a directory"));
+            return dir == null ? 2 : 1;
         }
         CompileOptions fromEnv = CompileOptions.fromEnvironment(env);
         CompileOptions options = new CompileOptions(ambassadorId != null ? ambassadorId : fromEnv.ambassadorId(),
                 namespace != null ? namespace : fromEnv.ambassadorNamespace(), fromEnv.knative());
         Optional<Path> envoyBinary = noEnvoy ? Optional.empty()
                 : envoy != null ? Optional.of(envoy) : EnvoySupervisor.findEnvoy(env);
+        SnapshotSource primary = chosen == SourceChoice.directory ? new DirectorySource(dir)
+                : KubernetesSource.create(new KubernetesClientBuilder().build(),
+                        KubernetesSettings.fromEnvironment(env), KubernetesSource.ClientOwnership.CLOSE_WITH_SOURCE);
+        List<SnapshotSource> extras = IstioCertificateSource.fromEnvironment(env).<List<SnapshotSource>>map(List::of)
+                .orElse(List.of());
+        List<DerivedSource> derived = List.of(new ConsulCatalogWatcher(options.ambassadorId(),
+                ConsulCatalogWatcher.DEFAULT_WAIT));
         Gateway gateway = Gateway.start(new Gateway.Settings(dir, options, adsAddress, probeAddress, stateDir,
                 snapshotKeep, holdoff, maxDelay, envoyBinary, drainTime, adminPort,
                 nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")),
-                new Gateway.DiagSettings(noSnapshotServer ? Optional.empty() : Optional.of(snapshotAddress)));
+                new Gateway.DiagSettings(noSnapshotServer ? Optional.empty() : Optional.of(snapshotAddress)),
+                LayeredSource.of(primary, extras, derived));
         if (gateway.supervisesEnvoy()) {
             LOG.info("Envoy: running {} (admin on 127.0.0.1:{})", envoyBinary.get(), adminPort);
         } else {
@@ -146,6 +187,27 @@ final class ServeCommand implements Callable<Integer> {
         }, "legate-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The source to use: an explicit choice stands; {@code auto} means the directory when one is given, else
+     * Kubernetes when running in a cluster (KUBERNETES_SERVICE_HOST) or with a kubeconfig (KUBECONFIG, or
+     * ~/.kube/config), else none ({@code auto} is returned).
+     */
+    static SourceChoice chooseSource(SourceChoice requested, @Nullable Path dir, Map<String, String> env,
+            Path home) {
+        if (requested != SourceChoice.auto) {
+            return requested;
+        }
+        if (dir != null) {
+            return SourceChoice.directory;
+        }
+        if (!env.getOrDefault("KUBERNETES_SERVICE_HOST", "").isBlank()
+                || !env.getOrDefault("KUBECONFIG", "").isBlank()
+                || Files.isRegularFile(home.resolve(".kube").resolve("config"))) {
+            return SourceChoice.kubernetes;
+        }
+        return SourceChoice.auto;
     }
 
     /** HOST:PORT on the command line. */

@@ -1,6 +1,7 @@
 /**
  * Where configuration comes from: a directory of YAML watched for changes, with changes coalesced before each
- * recompile. (Kubernetes informers and Consul join here later.)
+ * recompile; the Kubernetes cluster (package {@code kubernetes}), the Consul catalog ({@code consul}) and Istio's
+ * certificate directory, read through one {@link dev.legate.sources.SnapshotSource}.
  */
 @NullMarked
 package dev.legate.sources;

@@ -9,7 +9,8 @@ import dev.legate.diag.DiagOptions;
 import dev.legate.diag.Diagnostics;
 import dev.legate.diag.SnapshotServer;
 import dev.legate.sources.Debouncer;
-import dev.legate.sources.DirectoryWatcher;
+import dev.legate.sources.DirectorySource;
+import dev.legate.sources.SnapshotSource;
 import dev.legate.xds.XdsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,21 +28,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code legate serve} assembled: directory watcher → debouncer → reconfigurer (compile, publish, snapshot) → ADS
- * server; probes; the bootstrap; the supervised Envoy. {@link #close()} takes it apart in the reverse order, draining
+ * {@code legate serve} assembled: source (a directory or a cluster) → debouncer → reconfigurer (compile, publish,
+ * snapshot) → ADS server; probes; the bootstrap; the supervised Envoy. {@link #close()} takes it apart in the reverse order, draining
  * Envoy first.
  */
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    /** Everything {@code legate serve} can be told. */
-    public record Settings(Path configDir, CompileOptions compileOptions, InetSocketAddress adsAddress,
+    /**
+     * Everything {@code legate serve} can be told. {@code configDir} is the directory watched by
+     * {@link #start(Settings)}; it is not read when a source is given ({@link #start(Settings, SnapshotSource)}).
+     */
+    public record Settings(@Nullable Path configDir, CompileOptions compileOptions, InetSocketAddress adsAddress,
             InetSocketAddress probeAddress, Path stateDir, int snapshotKeep, Duration holdoff, Duration maxDelay,
             Optional<Path> envoy, Duration drainTime, int adminPort, String nodeId) {
 
         public Settings {
-            requireNonNull(configDir, "configDir");
             requireNonNull(compileOptions, "compileOptions");
             requireNonNull(adsAddress, "adsAddress");
             requireNonNull(probeAddress, "probeAddress");
@@ -69,7 +72,7 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotStore snapshots;
     private final Reconfigurer reconfigurer;
     private final Debouncer debouncer;
-    private final DirectoryWatcher watcher;
+    private final SnapshotSource source;
     private final ProbeServer probes;
     private final @Nullable EnvoySupervisor supervisor;
     private final Path bootstrap;
@@ -77,13 +80,13 @@ public final class Gateway implements AutoCloseable {
     private final @Nullable SnapshotServer snapshotServer;
 
     private Gateway(XdsServer xds, SnapshotStore snapshots, Reconfigurer reconfigurer, Debouncer debouncer,
-            DirectoryWatcher watcher, ProbeServer probes, @Nullable EnvoySupervisor supervisor, Path bootstrap,
+            SnapshotSource source, ProbeServer probes, @Nullable EnvoySupervisor supervisor, Path bootstrap,
             Diagnostics diagnostics, @Nullable SnapshotServer snapshotServer) {
         this.xds = xds;
         this.snapshots = snapshots;
         this.reconfigurer = reconfigurer;
         this.debouncer = debouncer;
-        this.watcher = watcher;
+        this.source = source;
         this.probes = probes;
         this.supervisor = supervisor;
         this.bootstrap = bootstrap;
@@ -91,25 +94,46 @@ public final class Gateway implements AutoCloseable {
         this.snapshotServer = snapshotServer;
     }
 
-    /** Starts without a snapshot server. */
+    /** Serves the directory {@code s.configDir()}, without a snapshot server. */
     public static Gateway start(Settings s) throws IOException {
         return start(s, DiagSettings.WITHOUT_SNAPSHOT_SERVER);
     }
 
+    /** Serves the directory {@code s.configDir()}. */
     public static Gateway start(Settings s, DiagSettings diag) throws IOException {
-        if (!Files.isDirectory(s.configDir())) {
+        if (s.configDir() == null || !Files.isDirectory(s.configDir())) {
             throw new IOException(s.configDir() + " is not a directory");
         }
+        return start(s, diag, new DirectorySource(s.configDir()));
+    }
+
+    /** Serves what {@code source} reads, without a snapshot server. */
+    public static Gateway start(Settings s, SnapshotSource source) throws IOException {
+        return start(s, DiagSettings.WITHOUT_SNAPSHOT_SERVER, source);
+    }
+
+    /** Serves what {@code source} reads; the gateway starts it, and closes it on {@link #close()}. */
+    public static Gateway start(Settings s, DiagSettings diag, SnapshotSource source) throws IOException {
+        requireNonNull(diag, "diag");
+        requireNonNull(source, "source");
         Files.createDirectories(s.stateDir());
         SnapshotStore snapshots = new SnapshotStore(s.stateDir().resolve("snapshots"), s.snapshotKeep());
         XdsServer xds = XdsServer.start(s.adsAddress());
-        Reconfigurer reconfigurer = new Reconfigurer(s.configDir(), new Compiler(s.compileOptions()),
+        Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
                 new XdsPublisher(xds), snapshots, Clock.systemUTC());
         // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
         // first compile runs while the rest is set up.
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, xds);
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
-        DirectoryWatcher watcher = DirectoryWatcher.start(s.configDir(), debouncer::changed);
+        try {
+            source.start(debouncer::changed);
+        } catch (IOException | RuntimeException e) {
+            debouncer.close();
+            xds.close();
+            snapshots.close();
+            source.close();
+            throw e;
+        }
         debouncer.now();
 
         Path bootstrap = s.stateDir().resolve("bootstrap-ads.json");
@@ -133,7 +157,7 @@ public final class Gateway implements AutoCloseable {
         SnapshotServer snapshotServer = diag.snapshotAddress().isPresent()
                 ? SnapshotServer.start(diag.snapshotAddress().get(), diagnostics) : null;
 
-        LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", s.configDir().toAbsolutePath(),
+        LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", source.describe(),
                 s.holdoff().toMillis(), s.maxDelay().toMillis());
         LOG.info("ADS on {}:{}; probes on {}:{} (/ambassador/v0/check_alive, /ambassador/v0/check_ready)",
                 s.adsAddress().getHostString(), xds.port(), s.probeAddress().getHostString(), probes.port());
@@ -142,7 +166,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("diagnostics on {}:{}/ambassador/v0/diag/ (metrics: /metrics){}", s.probeAddress().getHostString(),
                 probes.port(), snapshotServer == null ? "" : "; snapshot server on "
                         + diag.snapshotAddress().get().getHostString() + ":" + snapshotServer.port());
-        return new Gateway(xds, snapshots, reconfigurer, debouncer, watcher, probes, supervisor, bootstrap,
+        return new Gateway(xds, snapshots, reconfigurer, debouncer, source, probes, supervisor, bootstrap,
                 diagnostics, snapshotServer);
     }
 
@@ -166,6 +190,11 @@ public final class Gateway implements AutoCloseable {
         return reconfigurer;
     }
 
+    /** Where the configuration comes from (a {@code KubernetesSource}, possibly layered, in a cluster). */
+    public SnapshotSource source() {
+        return source;
+    }
+
     public SnapshotStore snapshots() {
         return snapshots;
     }
@@ -186,7 +215,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("shutting down");
-        watcher.close();
+        source.close();
         debouncer.close();
         if (supervisor != null) {
             supervisor.close();

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.Compiler;
 import dev.legate.compiler.Diagnostic;
-import dev.legate.compiler.config.ConfigDirectory;
-import dev.legate.compiler.config.ParsedFileCache;
 import dev.legate.compiler.config.ResourceSnapshot;
+import dev.legate.sources.ChangedKinds;
+import dev.legate.sources.DirectorySource;
+import dev.legate.sources.SnapshotSource;
+import dev.legate.sources.SourceRead;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One reconfiguration: read the directory, compile, publish, keep a snapshot on disk. A configuration that cannot be
- * read, compiled or published never replaces the last good one; the failure is logged and kept for diagnostics. Runs
- * on one thread (the debouncer's).
+ * One reconfiguration: read the source (a directory, a cluster), compile, publish, keep a snapshot on disk. A
+ * configuration that cannot be read, compiled or published never replaces the last good one; the failure is logged
+ * and kept for diagnostics. Runs on one thread (the debouncer's).
  */
 public final class Reconfigurer implements Runnable {
 
@@ -55,13 +57,12 @@ public final class Reconfigurer implements Runnable {
         }
     }
 
-    private final Path configDir;
+    private final SnapshotSource source;
     private final Compiler compiler;
     private final ConfigPublisher publisher;
     private final @Nullable SnapshotStore snapshots;
     private final Clock clock;
-    /** One edit changes one file: re-parse only what changed. Used only on the reconfiguration thread. */
-    private final ParsedFileCache parsedFiles = new ParsedFileCache();
+    private volatile ChangedKinds lastChanges = ChangedKinds.unknown();
     private final AtomicReference<@Nullable Good> lastGood = new AtomicReference<>();
     private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
     /** The snapshot the last good configuration was compiled from. Used only on the reconfiguration thread. */
@@ -70,7 +71,13 @@ public final class Reconfigurer implements Runnable {
 
     public Reconfigurer(Path configDir, Compiler compiler, ConfigPublisher publisher,
             @Nullable SnapshotStore snapshots, Clock clock) {
-        this.configDir = requireNonNull(configDir, "configDir");
+        this(new DirectorySource(requireNonNull(configDir, "configDir")), compiler, publisher, snapshots, clock);
+    }
+
+    /** Reads {@code source} on every run; starting and closing the source is the caller's business. */
+    public Reconfigurer(SnapshotSource source, Compiler compiler, ConfigPublisher publisher,
+            @Nullable SnapshotStore snapshots, Clock clock) {
+        this.source = requireNonNull(source, "source");
         this.compiler = requireNonNull(compiler, "compiler");
         this.publisher = requireNonNull(publisher, "publisher");
         this.snapshots = snapshots;
@@ -79,6 +86,15 @@ public final class Reconfigurer implements Runnable {
 
     public Optional<Good> lastGood() {
         return Optional.ofNullable(lastGood.get());
+    }
+
+    /** What the source said changed before the latest run. */
+    public ChangedKinds lastChanges() {
+        return lastChanges;
+    }
+
+    public SnapshotSource source() {
+        return source;
     }
 
     public Optional<Failure> lastFailure() {
@@ -91,9 +107,14 @@ public final class Reconfigurer implements Runnable {
         long t0 = System.nanoTime();
         ResourceSnapshot snapshot;
         try {
-            snapshot = ConfigDirectory.read(configDir, parsedFiles);
+            SourceRead read = source.read();
+            snapshot = read.snapshot();
+            lastChanges = read.changes();
+            // Endpoint-only changes still take the full path: the compiler has no endpoints-only entry point yet.
+            LOG.debug("reconfiguration {}: changed kinds {}{}", number, read.changes(),
+                    read.changes().endpointsOnly() ? " (endpoints only)" : "");
         } catch (IOException e) {
-            fail(number, "cannot read " + configDir + ": " + e.getMessage());
+            fail(number, "cannot read " + source.describe() + ": " + e.getMessage());
             return;
         }
         long t1 = System.nanoTime();

@@ -38,27 +38,26 @@ final class GatewayEndToEndTest {
         copyQuickstart(config);
         try (Gateway gateway = Gateway.start(settings(config, dir.resolve("state")));
                 AdsTestClient client = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
-            // The first publish is made in steps (clusters, then routes, then listeners): wait for its routes.
-            String routes = awaitRoutes(client, text -> text.contains("cluster_quote_v2_default"));
+            String routes = awaitRoutes(client, "cluster_quote_default", "cluster_quote_v2_default");
             assertThat(client.acked()).containsKeys(XdsType.LISTENER, XdsType.CLUSTER, XdsType.ROUTE);
             assertThat(routeText(client)).contains("cluster_quote_default").contains("cluster_quote_v2_default");
 
             // An edit that changes the routes: the new route configuration arrives.
-            Files.writeString(config.resolve("quote.yaml"), Files.readString(config.resolve("quote.yaml"))
+            writeAtomically(config.resolve("quote.yaml"), Files.readString(config.resolve("quote.yaml"))
                     .replace("prefix: /backend/\n  service: quote-v2", "prefix: /backend/\n  service: quote-v3"));
-            String changed = awaitAcked(client, XdsType.ROUTE, routes);
+            String changed = awaitRoutes(client, "cluster_quote_v3_default");
             assertThat(routeText(client)).contains("cluster_quote_v3_default").doesNotContain("quote_v2");
 
             // A change that changes nothing (a comment): recompiled, nothing pushed.
             client.drain();
-            Files.writeString(config.resolve("host.yaml"), Files.readString(config.resolve("host.yaml"))
+            writeAtomically(config.resolve("host.yaml"), Files.readString(config.resolve("host.yaml"))
                     + "# a comment\n");
             Thread.sleep(1500);
             assertThat(client.poll(Duration.ofMillis(300))).isNull();
             assertThat(client.acked().get(XdsType.ROUTE)).isEqualTo(changed);
 
             // A broken edit: the Mapping becomes invalid; the rest of the configuration is still served.
-            Files.writeString(config.resolve("quote.yaml"), "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\n"
+            writeAtomically(config.resolve("quote.yaml"), "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\n"
                     + "metadata: {name: quote-backend, namespace: default}\nspec: {prefix: /backend/}\n");
             awaitAcked(client, XdsType.ROUTE, changed);
             // The edit may be seen half-written first (an empty file): wait for the reconfiguration of the whole.
@@ -72,7 +71,7 @@ final class GatewayEndToEndTest {
         copyQuickstart(config);
         try (Gateway gateway = Gateway.start(settings(config, dir.resolve("state")));
                 AdsTestClient client = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
-            String routes = awaitRoutes(client, text -> text.contains("cluster_quote_default"));
+            String routes = awaitRoutes(client, "cluster_quote_default");
             Path subdir = Files.createDirectories(config.resolve("more"));
             Files.writeString(subdir.resolve("broken.yaml"), "\u0000not yaml: [");
             // The document is reported; everything else is unchanged, so nothing new is pushed.
@@ -86,18 +85,32 @@ final class GatewayEndToEndTest {
         }
     }
 
-    /** Waits (bounded) until the client holds and has acked route configurations whose text passes {@code test}. */
-    private static String awaitRoutes(AdsTestClient client, java.util.function.Predicate<String> test)
-            throws Exception {
+    /**
+     * Waits (bounded) until the routes the client holds name every one of {@code needles} and it has acked the
+     * version it holds; returns that version. (Publishing is make-before-break in steps, so the first new route
+     * version after a change can be an intermediate one: wait for content, not for a new version.)
+     */
+    private static String awaitRoutes(AdsTestClient client, String... needles) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
+            String text = routeText(client);
             String acked = client.acked().get(XdsType.ROUTE);
-            if (acked != null && test.test(routeText(client)) && acked.equals(client.acked().get(XdsType.ROUTE))) {
+            String received = client.events().stream().filter(e -> e.type() == XdsType.ROUTE)
+                    .reduce((a, b) -> b).map(AdsTestClient.Received::version).orElse(null);
+            if (acked != null && acked.equals(received) && java.util.Arrays.stream(needles).allMatch(text::contains)) {
                 return acked;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the expected routes were not acked within 20 s");
+        throw new AssertionError("the routes did not name " + java.util.Arrays.toString(needles) + " within 20 s");
+    }
+
+    /** Replaces {@code file} in one step, as editors and ConfigMap updates do, so no reader sees it half-written. */
+    private static void writeAtomically(Path file, String content) throws java.io.IOException {
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(temp, content);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Waits (bounded) until the configuration being served has a diagnostic on {@code source}. */

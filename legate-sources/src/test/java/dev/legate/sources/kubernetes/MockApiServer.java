@@ -1,0 +1,164 @@
+package dev.legate.sources.kubernetes;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * fabric8's mock API server in CRUD mode on 127.0.0.1 and an ephemeral port, made closer to a real API server in
+ * the two ways the Kubernetes source depends on:
+ *
+ * <ul>
+ *   <li>custom resources are served only once their CRD exists (404 before, as a real API server answers; the mock
+ *       alone serves any path);</li>
+ *   <li>{@link #restart()} closes the listening socket and every open watch and comes back on the same port with
+ *       the same objects (the dispatcher is the "etcd" that survives) but without its watch history: the first watch
+ *       of each resource after the restart is answered 410 Gone, as a real API server answers a resourceVersion it
+ *       no longer has, so clients must relist. (The mock alone would accept the old resourceVersion and silently
+ *       skip the changes made in between, which no real API server does.)</li>
+ * </ul>
+ */
+public final class MockApiServer implements AutoCloseable {
+
+    private static final Pattern CUSTOM = Pattern.compile("^/apis/([^/]+\\.[^/]+)/([^/]+)/(?:namespaces/[^/]+/)?"
+            + "([^/?]+)");
+    private static final Set<String> BUILT_IN_GROUPS = Set.of("apiextensions.k8s.io", "networking.k8s.io",
+            "discovery.k8s.io", "coordination.k8s.io", "apps", "rbac.authorization.k8s.io");
+
+    private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+    private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    /** Installed CRDs, by name (plural.group). */
+    private final Set<String> crds = ConcurrentHashMap.newKeySet();
+    private final Set<String> goneOnce = ConcurrentHashMap.newKeySet();
+    private volatile boolean forgetHistory;
+    private final KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses) {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getPath();
+            if (path.startsWith(CRDS)) {
+                trackCrds(request);
+            }
+            Matcher m = CUSTOM.matcher(path);
+            if (m.find() && !BUILT_IN_GROUPS.contains(m.group(1))
+                    && !crds.contains(m.group(3) + "." + m.group(1))) {
+                return status(404, "NotFound", "the server could not find the requested resource");
+            }
+            if (forgetHistory && path.contains("watch=true") && path.contains("resourceVersion=")
+                    && goneOnce.add(path.substring(0, path.indexOf('?')))) {
+                return expiredWatch();
+            }
+            if (path.contains("watch=true") && path.contains("fieldSelector=")) {
+                return super.dispatch(withoutNegatedFields(request));
+            }
+            return super.dispatch(request);
+        }
+    };
+
+    /**
+     * The mock's watches deliver no events at all when the field selector has a {@code !=} requirement (its lists
+     * handle them). Such requirements are dropped from watch requests only, which is safe here because the Kubernetes
+     * source checks {@code metadata.namespace} and {@code metadata.name} requirements itself too. The request log
+     * still shows what the client asked for.
+     */
+    private static RecordedRequest withoutNegatedFields(RecordedRequest request) {
+        String path = request.getPath();
+        Matcher m = Pattern.compile("fieldSelector=([^&]*)").matcher(path);
+        if (!m.find()) {
+            return request;
+        }
+        String selector = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        String kept = String.join(",", java.util.Arrays.stream(selector.split(","))
+                .filter(r -> !r.contains("!=")).toList());
+        String replaced = kept.isEmpty() ? path.replace("fieldSelector=" + m.group(1) + "&", "")
+                .replace("&fieldSelector=" + m.group(1), "")
+                : path.replace(m.group(1), java.net.URLEncoder.encode(kept, java.nio.charset.StandardCharsets.UTF_8));
+        return new RecordedRequest(request.getHttpVersion(), request.method(), replaced, request.getHeaders(),
+                request.getBody());
+    }
+    private KubernetesMockServer server;
+    private final int port;
+
+    private void trackCrds(RecordedRequest request) {
+        try {
+            if (request.getMethod().equals("POST")) {
+                crds.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(request.getBody().getBytes())
+                        .path("metadata").path("name").asText());
+            } else if (request.getMethod().equals("DELETE")) {
+                crds.remove(request.getPath().substring(CRDS.length() + 1));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public MockApiServer() {
+        server = newServer();
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        port = server.getPort();
+    }
+
+    /**
+     * What a real API server answers a watch from a resourceVersion it no longer has: the watch opens, and its only
+     * event is an ERROR carrying a 410 Status.
+     */
+    private static MockResponse expiredWatch() {
+        return new MockResponse().withWebSocketUpgrade(new io.fabric8.mockwebserver.http.WebSocketListener() {
+            @Override
+            public void onOpen(io.fabric8.mockwebserver.http.WebSocket ws,
+                    io.fabric8.mockwebserver.http.Response response) {
+                ws.send("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                        + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\","
+                        + "\"reason\":\"Expired\",\"code\":410}}");
+                ws.close(1000, "");
+            }
+        });
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        return new MockResponse().setResponseCode(code).addHeader("Content-Type: application/json").setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
+                        + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+    }
+
+    private KubernetesMockServer newServer() {
+        return new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+    }
+
+    /** A new client (close it); it follows the server across restarts, since the port is kept. */
+    public NamespacedKubernetesClient client() {
+        return server.createClient();
+    }
+
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    /** Closes every connection (watches included) and serves the same objects again on the same port. */
+    public void restart() {
+        server.destroy();
+        goneOnce.clear();
+        forgetHistory = true;
+        server = newServer();
+        server.init(InetAddress.getLoopbackAddress(), port);
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+    }
+}
