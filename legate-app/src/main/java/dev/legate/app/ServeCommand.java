@@ -11,10 +11,12 @@ import dev.legate.sources.SnapshotSource;
 import dev.legate.sources.consul.ConsulCatalogWatcher;
 import dev.legate.sources.kubernetes.KubernetesSettings;
 import dev.legate.sources.kubernetes.KubernetesSource;
+import dev.legate.status.KubernetesStatus;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -161,9 +163,10 @@ final class ServeCommand implements Callable<Integer> {
                 namespace != null ? namespace : fromEnv.ambassadorNamespace(), fromEnv.knative());
         Optional<Path> envoyBinary = noEnvoy ? Optional.empty()
                 : envoy != null ? Optional.of(envoy) : EnvoySupervisor.findEnvoy(env);
-        SnapshotSource primary = chosen == SourceChoice.directory ? new DirectorySource(dir)
+        KubernetesSource cluster = chosen == SourceChoice.directory ? null
                 : KubernetesSource.create(new KubernetesClientBuilder().build(),
                         KubernetesSettings.fromEnvironment(env), KubernetesSource.ClientOwnership.CLOSE_WITH_SOURCE);
+        SnapshotSource primary = cluster != null ? cluster : new DirectorySource(dir);
         List<SnapshotSource> extras = IstioCertificateSource.fromEnvironment(env).<List<SnapshotSource>>map(List::of)
                 .orElse(List.of());
         List<DerivedSource> derived = List.of(new ConsulCatalogWatcher(options.ambassadorId(),
@@ -180,8 +183,18 @@ final class ServeCommand implements Callable<Integer> {
                     : "no envoy binary found: set ENVOY_BIN or put envoy on the PATH", gateway.bootstrap()
                     .toAbsolutePath());
         }
+        // In a cluster, each configuration's outcome goes to the resources' status, written by the replica that holds
+        // the Lease (see the README's Kubernetes installation section).
+        KubernetesStatus status = cluster == null ? null : KubernetesStatus.start(cluster.client(), env,
+                Clock.systemUTC());
+        if (status != null) {
+            gateway.reconfigurer().addListener(status::publish);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (status != null) {
+                status.close(); // releases the Lease before the source closes the client
+            }
             gateway.close();
             stopped.countDown();
         }, "legate-shutdown"));

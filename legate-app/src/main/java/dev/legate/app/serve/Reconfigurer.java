@@ -14,8 +14,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,8 @@ public final class Reconfigurer implements Runnable {
     private final Clock clock;
     private volatile ChangedKinds lastChanges = ChangedKinds.unknown();
     private final AtomicReference<@Nullable Good> lastGood = new AtomicReference<>();
+    /** Told of every configuration that went out (or was unchanged), on the reconfiguration thread. */
+    private final List<Consumer<CompileResult>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
     /** The snapshot the last good configuration was compiled from. Used only on the reconfiguration thread. */
     private @Nullable ResourceSnapshot lastGoodSnapshot;
@@ -154,7 +159,9 @@ public final class Reconfigurer implements Runnable {
             snapshots.writeLater(result, published.version());
         }
         Timings timings = new Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
-        lastGood.set(new Good(number, published.version(), clock.instant(), result, timings, path));
+        Good good = new Good(number, published.version(), clock.instant(), result, timings, path);
+        lastGood.set(good);
+        tell(good);
         lastGoodSnapshot = snapshot;
         long errors = result.errorCount();
         long warnings = result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING)
@@ -166,6 +173,36 @@ public final class Reconfigurer implements Runnable {
                 timings.compileMs(), timings.publishMs());
         result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).limit(20)
                 .forEach(d -> LOG.warn("{}: {}", d.source(), d.message()));
+    }
+
+    /**
+     * Tells {@code listener} of every configuration that goes out from now on, and of the current one at once if
+     * there is one (so a listener added after the first reconfiguration misses nothing). A listener must not block:
+     * it runs on the reconfiguration thread. Its failures are logged and do not stop reconfigurations.
+     */
+    public void addListener(Consumer<CompileResult> listener) {
+        requireNonNull(listener, "listener");
+        synchronized (listeners) {
+            listeners.add(listener);
+            Good current = lastGood.get();
+            if (current != null) {
+                notify(listener, current.result());
+            }
+        }
+    }
+
+    private void tell(Good good) {
+        synchronized (listeners) {
+            listeners.forEach(l -> notify(l, good.result()));
+        }
+    }
+
+    private static void notify(Consumer<CompileResult> listener, CompileResult result) {
+        try {
+            listener.accept(result);
+        } catch (RuntimeException e) {
+            LOG.error("a listener of reconfigurations failed", e);
+        }
     }
 
     private void fail(long number, String reason) {

@@ -11,6 +11,7 @@ import dev.legate.sources.kubernetes.Crds;
 import dev.legate.sources.kubernetes.KubernetesSettings;
 import dev.legate.sources.kubernetes.KubernetesSource;
 import dev.legate.sources.kubernetes.MockApiServer;
+import dev.legate.status.KubernetesStatus;
 import dev.legate.sources.kubernetes.WatchedKinds;
 import dev.legate.xds.AdsTestClient;
 import dev.legate.xds.XdsType;
@@ -231,6 +232,49 @@ final class KubernetesGatewayEndToEndTest {
                     "k8s:Service/default/extra-svc") && !source.origins().contains("k8s:Endpoints/default/quote"));
             assertThat(routeText(ads)).contains("/ours/");
         }
+    }
+
+    @Test
+    void theServingGatewayWritesEachMappingsStatus(@TempDir Path dir) throws Exception {
+        applyQuickstart();
+        ambassador("Mapping").resource(withSpec(object("apiVersion: getambassador.io/v3alpha1\nkind: Mapping\n"
+                + "metadata: {name: no-service, namespace: default}\n"), Map.of("hostname", "*", "prefix", "/x/")))
+                .create();
+        SnapshotSource source = KubernetesSource.create(client, KubernetesSettings.allNamespaces("default")
+                .withInitialSyncTimeout(Duration.ofSeconds(20)), KubernetesSource.ClientOwnership.SHARED);
+        try (Gateway gateway = Gateway.start(settings(dir, CompileOptions.DEFAULTS), source);
+                KubernetesStatus status = KubernetesStatus.start(client, Map.of("AMBASSADOR_NAMESPACE", "default"),
+                        java.time.Clock.systemUTC())) {
+            gateway.reconfigurer().addListener(status::publish);
+            // The valid Mapping runs; the one without a service is Inactive, with the compiler's reason.
+            awaitStatus("quote-backend", st -> "Running".equals(st.get("state")));
+            Map<String, Object> rejected = awaitStatus("no-service", st -> "Inactive".equals(st.get("state")));
+            assertThat(String.valueOf(rejected.get("reason"))).contains("service");
+            assertThat(String.valueOf(rejected.get("conditions"))).contains("Accepted").contains("False");
+
+            // Fixing it through the API turns its status around.
+            ambassador("Mapping").resource(mapping("no-service", "/x/", "quote")).update();
+            awaitStatus("no-service", st -> "Running".equals(st.get("state")));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> awaitStatus(String mapping, java.util.function.Predicate<Map<String, Object>> test)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, Object> last = Map.of();
+        while (System.nanoTime() < deadline) {
+            GenericKubernetesResource r = ambassador("Mapping").inNamespace("default").withName(mapping).get();
+            Object st = r == null ? null : r.getAdditionalProperties().get("status");
+            if (st instanceof Map<?, ?> m) {
+                last = (Map<String, Object>) m;
+                if (test.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the status of Mapping " + mapping + " did not arrive within 30 s; last: " + last);
     }
 
     @Test
