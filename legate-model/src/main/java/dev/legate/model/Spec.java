@@ -2,5 +2,5 @@ package dev.legate.model;
 
 /** The typed specification of one kind of resource. */
 public sealed interface Spec permits MappingSpec, HostSpec, ListenerSpec, TLSContextSpec, ModuleSpec, ServiceSpec,
-        SecretSpec, UnsupportedSpec {
+        SecretSpec, UnsupportedSpec, AuthServiceSpec, RateLimitServiceSpec, LogServiceSpec, TracingServiceSpec {
 }

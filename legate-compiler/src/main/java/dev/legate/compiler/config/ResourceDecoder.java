@@ -19,7 +19,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.legate.compiler.Diagnostic;
+import dev.legate.model.AuthServiceSpec;
 import dev.legate.model.HostSpec;
+import dev.legate.model.LogServiceSpec;
+import dev.legate.model.RateLimitServiceSpec;
+import dev.legate.model.TracingServiceSpec;
 import dev.legate.model.ListenerSpec;
 import dev.legate.model.MappingSpec;
 import dev.legate.model.ModuleSpec;
@@ -53,9 +57,10 @@ public final class ResourceDecoder {
     static final String GETAMBASSADOR = "getambassador.io/";
     private static final Set<String> AMBASSADOR_VERSIONS = Set.of("v1", "v2", "v3alpha1");
     /** Kinds Legate recognizes but does not compile yet: accepted, shown, and reported as such. */
-    private static final Set<String> NOT_YET_COMPILED = Set.of("TCPMapping", "AuthService", "RateLimitService",
-            "LogService", "TracingService", "KubernetesServiceResolver", "KubernetesEndpointResolver",
-            "ConsulResolver", "DevPortal");
+    private static final Set<String> NOT_YET_COMPILED = Set.of("TCPMapping", "KubernetesServiceResolver",
+            "KubernetesEndpointResolver", "ConsulResolver");
+    /** Kinds Emissary OSS watches but ignores: accepted, kept, and reported as having no effect. */
+    private static final Set<String> IGNORED_KINDS = Set.of("DevPortal");
     /** DNS-1123 subdomain, as Kubernetes requires of object names. */
     private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
@@ -187,6 +192,10 @@ public final class ResourceDecoder {
             diagnostics.add(Diagnostic.warning(key, kind + " is recognized but not compiled by this version of "
                     + "Legate; it has no effect yet"));
             typed = new UnsupportedSpec(specBody);
+        } else if (IGNORED_KINDS.contains(kind)) {
+            diagnostics.add(Diagnostic.notice(key, kind + " is accepted and ignored, as in Emissary OSS (the "
+                    + "developer portal is an Ambassador Edge Stack feature)"));
+            typed = new UnsupportedSpec(specBody);
         } else {
             Class<? extends Spec> type = switch (kind) {
                 case "Mapping" -> MappingSpec.class;
@@ -194,6 +203,10 @@ public final class ResourceDecoder {
                 case "Listener" -> ListenerSpec.class;
                 case "TLSContext" -> TLSContextSpec.class;
                 case "Module" -> ModuleSpec.class;
+                case "AuthService" -> AuthServiceSpec.class;
+                case "RateLimitService" -> RateLimitServiceSpec.class;
+                case "LogService" -> LogServiceSpec.class;
+                case "TracingService" -> TracingServiceSpec.class;
                 default -> null;
             };
             if (type == null) {

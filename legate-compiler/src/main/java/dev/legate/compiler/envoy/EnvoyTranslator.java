@@ -92,7 +92,7 @@ public final class EnvoyTranslator {
             }
         }
 
-        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), diagnostics);
+        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), ir.services(), diagnostics);
         Map<Route, Boolean> checked = new IdentityHashMap<>();
         ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
         List<Listener> listeners = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.legate.compiler.ir.IrListener.Xfp;
 import dev.legate.compiler.ir.IrMatcher;
 import dev.legate.compiler.ir.IrRoute;
 import dev.legate.compiler.ir.IrRouteAction;
+import dev.legate.compiler.ir.IrServices;
 import dev.legate.compiler.ir.IrSettings;
 import dev.legate.model.CorsPolicy;
 import dev.legate.model.MappingSpec;
@@ -43,12 +44,14 @@ final class RouteTranslator {
     static final String CORS_FILTER = "envoy.filters.http.cors";
 
     private final IrSettings settings;
+    private final RoutePolicies policies;
     private final List<Diagnostic> diagnostics;
     /** (route, variant) to its proto; null values record routes that failed. */
     private final Map<IrRoute, Route[]> cache = new IdentityHashMap<>();
 
-    RouteTranslator(IrSettings settings, List<Diagnostic> diagnostics) {
+    RouteTranslator(IrSettings settings, IrServices services, List<Diagnostic> diagnostics) {
         this.settings = settings;
+        this.policies = new RoutePolicies(services);
         this.diagnostics = diagnostics;
     }
 
@@ -86,6 +89,7 @@ final class RouteTranslator {
             }
             route.addAllRequestHeadersToRemove(ir.requestHeadersToRemove());
             route.addAllResponseHeadersToRemove(ir.responseHeadersToRemove());
+            policies.apply(route, bound);
             return route.build();
         } catch (InvalidRouteException e) {
             diagnostics.add(Diagnostic.error(ir.provenance().primary(), e.getMessage() + "; the route is left out"));

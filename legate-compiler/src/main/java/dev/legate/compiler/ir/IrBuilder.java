@@ -29,7 +29,8 @@ public final class IrBuilder {
     /** The validated resources of one configuration, by kind, each list in a stable order. */
     public record Inputs(List<Resource<MappingSpec>> mappings, List<Resource<HostSpec>> hosts,
             List<Resource<ListenerSpec>> listeners, List<Resource<TLSContextSpec>> tlsContexts,
-            List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace) {
+            List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace,
+            ServiceInputs services) {
 
         public Inputs {
             mappings = List.copyOf(mappings);
@@ -39,6 +40,7 @@ public final class IrBuilder {
             modules = List.copyOf(modules);
             secrets = Map.copyOf(secrets);
             requireNonNull(ambassadorNamespace, "ambassadorNamespace");
+            requireNonNull(services, "services");
         }
 
         /**
@@ -65,7 +67,8 @@ public final class IrBuilder {
                     }
                 }
             }
-            return new Inputs(mappings, hosts, listeners, contexts, modules, secrets, ambassadorNamespace);
+            return new Inputs(mappings, hosts, listeners, contexts, modules, secrets, ambassadorNamespace,
+                    ServiceInputs.of(resources));
         }
     }
 
@@ -82,9 +85,12 @@ public final class IrBuilder {
         hostResolver.addTlsContexts(inputs.tlsContexts());
         List<IrHost> hosts = hostResolver.hosts(inputs.hosts());
 
+        ServiceCompiler.Compiled services = new ServiceCompiler(settings, module, hostResolver.contexts(), diagnostics)
+                .compile(inputs.services());
         List<IrCluster> clusters = new ArrayList<>();
         MappingCompiler mappings = new MappingCompiler(settings, module, hosts, hostResolver.contexts(), diagnostics);
         List<IrMappingGroup> groups = mappings.compile(inputs.mappings(), clusters);
+        clusters = withServiceClusters(clusters, services.clusters());
 
         List<IrListener> listeners = new ListenerBinder(settings, hosts, groups, diagnostics).bind(inputs.listeners());
         if (inputs.listeners().isEmpty()) {
@@ -96,7 +102,23 @@ public final class IrBuilder {
         // Emissary emits every cluster a Mapping asked for, routed or not; so do we, for stable names and stats.
         List<IrTlsContext> contexts = new ArrayList<>(hostResolver.contexts().values());
         contexts.sort(java.util.Comparator.comparing(IrTlsContext::name));
-        return new IrResult(new Ir(settings, listeners, clusters, contexts, hosts, groups), diagnostics);
+        return new IrResult(new Ir(settings, listeners, clusters, contexts, hosts, groups, services.services()),
+                diagnostics);
+    }
+
+    /**
+     * Adds the clusters of the AuthService, RateLimitService, LogServices and TracingService, sorted by Envoy name.
+     * When a Mapping needs a cluster of the same name (e.g. a Mapping to the rate limit service itself), the
+     * service's definition wins, as Emissary creates those first.
+     */
+    private static List<IrCluster> withServiceClusters(List<IrCluster> mappingClusters, List<IrCluster> services) {
+        if (services.isEmpty()) {
+            return mappingClusters;
+        }
+        Map<String, IrCluster> byName = new java.util.TreeMap<>();
+        mappingClusters.forEach(c -> byName.put(c.envoyName(), c));
+        services.forEach(c -> byName.put(c.envoyName(), c));
+        return new ArrayList<>(byName.values());
     }
 
     private static ModuleSpec.AmbassadorConfig ambassadorModule(Inputs inputs, List<Diagnostic> diagnostics) {

@@ -583,7 +583,7 @@ final class MappingCompiler {
             routes.add(new IrRoute(match, new IrRouteAction.Redirect(r.service().normalized(), pathRedirect,
                     prefixRedirect, regexRedirect, code), List.copyOf(addRequest.values()),
                     List.copyOf(addResponse.values()), removeRequest, removeResponse, true, List.of(),
-                    Provenance.of(r.key())));
+                    Provenance.of(r.key()), List.of()));
         } else {
             for (Normalized m : group.mappings) {
                 MappingSpec s = m.spec();
@@ -604,11 +604,17 @@ final class MappingCompiler {
                         m.queryParameters());
                 routes.add(new IrRoute(match, action, List.copyOf(addRequest.values()),
                         List.copyOf(addResponse.values()), removeRequest, removeResponse,
-                        Boolean.TRUE.equals(s.bypassAuth()), context, Provenance.of(m.key())));
+                        Boolean.TRUE.equals(s.bypassAuth()), context, Provenance.of(m.key()),
+                        labelsOf(m)));
             }
         }
         return new IrMappingGroup(group.groupId, group.weight, head.hostGlob(), head.hostRegex(), labels,
                 head.internal(), routes, new Provenance(sources));
+    }
+
+    /** Rate-limit labels are a core key (equal across a group), so each Mapping's own are its group's. */
+    private List<IrLabelGroup> labelsOf(Normalized m) {
+        return RateLimitLabels.parse(m.spec().labels(), module, m.key(), diagnostics);
     }
 
     private static MappingSpec.@Nullable LoadBalancer hashingPolicy(MappingSpec.@Nullable LoadBalancer lb) {

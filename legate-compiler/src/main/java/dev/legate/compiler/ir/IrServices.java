@@ -1,0 +1,25 @@
+package dev.legate.compiler.ir;
+
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gateway-wide HTTP features beyond routing: external auth, rate limiting, tracing, access log services, the
+ * Module's HTTP filters, the file access log's format and {@code set_current_client_cert_details} (the parts of the
+ * client certificate forwarded in {@code x-forwarded-client-cert}: subject, cert, chain, dns, uri). Their clusters
+ * are in {@link Ir#clusters()} like every other.
+ */
+public record IrServices(@Nullable IrAuth auth, @Nullable IrRateLimit rateLimit, @Nullable IrTracing tracing,
+        List<IrLogService> logServices, IrModuleFilters moduleFilters, IrFileLog fileLog,
+        Set<String> currentClientCertDetails) {
+
+    public static final IrServices NONE = new IrServices(null, null, null, List.of(), IrModuleFilters.NONE,
+            IrFileLog.TEXT, Set.of());
+
+    public IrServices {
+        logServices = List.copyOf(logServices);
+        currentClientCertDetails = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(
+                currentClientCertDetails));
+    }
+}
