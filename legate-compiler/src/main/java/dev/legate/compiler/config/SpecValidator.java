@@ -63,6 +63,7 @@ final class SpecValidator {
         check.required("spec.prefix", m.prefix());
         boolean redirect = Boolean.TRUE.equals(m.hostRedirect());
         check.required("spec.service", m.service());
+        keepalive(check, "spec.keepalive", m.keepalive());
         if (m.service() != null && m.service().isBlank()) {
             check.error("spec.service: must name a service (it is empty)");
         }
@@ -284,7 +285,7 @@ final class SpecValidator {
                     + "' is not one of " + String.join(", ", new java.util.TreeSet<>(CLIENT_CERT_DETAILS)));
         }
         notCompiledYet(check, "runtime_flags", c.runtimeFlags());
-        notCompiledYet(check, "keepalive", c.keepalive());
+        keepalive(check, "spec.config.keepalive", c.keepalive());
         notCompiledYet(check, "header_case_overrides", c.headerCaseOverrides());
         notCompiledYet(check, "statsd", c.statsd());
         if (c.regexMaxSize() != null && c.regexMaxSize() < 1) {
@@ -300,6 +301,23 @@ final class SpecValidator {
         check.nonNegative("spec.config.listener_idle_timeout_ms", c.listenerIdleTimeoutMs());
         loadBalancer(check, "spec.config.load_balancer", c.loadBalancer());
         circuitBreakers(check, "spec.config.circuit_breakers", c.circuitBreakers());
+    }
+
+    private static void keepalive(Checker check, String field,
+            MappingSpec.@org.jspecify.annotations.Nullable KeepAlive k) {
+        if (k == null) {
+            return;
+        }
+        // Envoy wants keepalive_time and keepalive_interval of at least 1 second.
+        if (k.idleTime() != null && k.idleTime() < 1) {
+            check.error(field + ".idle_time: must be at least 1 (second)");
+        }
+        if (k.interval() != null && k.interval() < 1) {
+            check.error(field + ".interval: must be at least 1 (second)");
+        }
+        if (k.probes() != null && k.probes() < 0) {
+            check.error(field + ".probes: must not be negative");
+        }
     }
 
     private static void notCompiledYet(Checker check, String key, @org.jspecify.annotations.Nullable Object value) {

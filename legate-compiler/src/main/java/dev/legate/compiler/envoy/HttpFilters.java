@@ -50,7 +50,7 @@ final class HttpFilters {
 
     static final List<HttpFilter> ORDER = List.of(new GrpcHttp1BridgeFilter(), new GrpcWebFilter(),
             new GrpcStatsFilter(), new LuaFilter(), new GzipFilter(), new BufferFilter(), new IpAllowDenyFilter(),
-            CORS, new ExtAuthzFilter(), new RateLimitFilter(), ROUTER);
+            CORS, new ExtAuthzFilter(), new AuthFailClosedFilter(), new RateLimitFilter(), ROUTER);
 
     private HttpFilters() {
     }

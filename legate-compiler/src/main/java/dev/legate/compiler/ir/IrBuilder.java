@@ -43,6 +43,12 @@ public final class IrBuilder {
             requireNonNull(services, "services");
         }
 
+        /** The same inputs with other AuthService, RateLimitService, LogService and TracingService inputs. */
+        public Inputs withServices(ServiceInputs replacement) {
+            return new Inputs(mappings, hosts, listeners, tlsContexts, modules, secrets, ambassadorNamespace,
+                    replacement);
+        }
+
         /**
          * Sorts accepted resources by kind; TLS Secrets are keyed {@code name.namespace}. Kinds the IR does not use
          * (Services, kinds not compiled yet) are left out.

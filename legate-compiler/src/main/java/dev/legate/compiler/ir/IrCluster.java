@@ -1,6 +1,7 @@
 package dev.legate.compiler.ir;
 
 import dev.legate.model.CircuitBreaker;
+import dev.legate.model.MappingSpec;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -11,12 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param dnsType STRICT_DNS or LOGICAL_DNS
  * @param originateTls whether to speak TLS to the upstream
  * @param tlsSni the SNI to send when originating TLS, if any
+ * @param keepalive TCP keepalive to the upstream (the Mapping's, else the Module's), or null for none
  */
 public record IrCluster(String name, String envoyName, String statsName, String dnsType, String lbPolicy,
         long connectTimeoutMs, String address, int port, boolean grpc, boolean originateTls,
         @Nullable String tlsContextName, @Nullable String tlsSni, List<CircuitBreaker> circuitBreakers,
         @Nullable Long idleTimeoutMs, @Nullable Long maxConnectionLifetimeMs, boolean respectDnsTtl,
-        String dnsLookupFamily, Provenance provenance) {
+        String dnsLookupFamily, Provenance provenance, MappingSpec.@Nullable KeepAlive keepalive) {
 
     public IrCluster {
         circuitBreakers = List.copyOf(circuitBreakers);
@@ -25,6 +27,6 @@ public record IrCluster(String name, String envoyName, String statsName, String 
     public IrCluster withEnvoyName(String shortened) {
         return new IrCluster(name, shortened, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc,
                 originateTls, tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs,
-                respectDnsTtl, dnsLookupFamily, provenance);
+                respectDnsTtl, dnsLookupFamily, provenance, keepalive);
     }
 }

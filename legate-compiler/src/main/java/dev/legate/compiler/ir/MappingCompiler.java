@@ -502,7 +502,8 @@ final class MappingCompiler {
         IrCluster cluster = new IrCluster(name, name, statsName, dnsType, lbPolicy,
                 spec.connectTimeoutMs() == null ? 3000 : spec.connectTimeoutMs(), service.hostname(), port,
                 Boolean.TRUE.equals(spec.grpc()), originate, ctx == null ? null : ctx.name(), sni, breakers, idle,
-                lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()));
+                lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()),
+                spec.keepalive() != null ? spec.keepalive() : module.keepalive());
         clusters.put(name, new ClusterDraft(name, cluster));
         return name;
     }

@@ -78,7 +78,7 @@ final class ServiceCompiler {
                 logs.stream().map(l -> new IrLogService(l.logName(), l.driver(), envoyNames.get(l.cluster()),
                         l.flushIntervalSeconds(), l.bufferSizeBytes(), l.requestHeaders(), l.responseHeaders(),
                         l.trailerHeaders(), l.provenance())).toList(),
-                filters, fileLog, certDetails);
+                filters, fileLog, certDetails, authFailure(inputs, auth));
         return new Compiled(services, out);
     }
 
@@ -211,6 +211,21 @@ final class ServiceCompiler {
                 List.copyOf(responseHeaders), add, body, Boolean.TRUE.equals(s.failureModeAllow()),
                 s.statusOnError() == null ? null : s.statusOnError().code(),
                 s.protocolVersion() == null ? "v2" : s.protocolVersion(), Provenance.of(chosen.key()));
+    }
+
+    /** Which AuthService failed, when one was configured but none can be used. */
+    private @Nullable String authFailure(ServiceInputs inputs, @Nullable IrAuth auth) {
+        if (auth != null) {
+            return null;
+        }
+        String failed = !inputs.rejectedAuthServices().isEmpty() ? inputs.rejectedAuthServices().get(0)
+                : inputs.authServices().isEmpty() ? null : inputs.authServices().get(0).key().toString();
+        if (failed != null) {
+            diagnostics.add(Diagnostic.error(failed, "no AuthService can be used, so every request except the "
+                    + "liveness and readiness probes is answered 500 until this is fixed (fail closed, as Emissary "
+                    + "does)"));
+        }
+        return failed;
     }
 
     private static IrAuth withCluster(IrAuth a, String envoyName) {
@@ -492,7 +507,7 @@ final class ServiceCompiler {
         clusters.put(name, new IrCluster(name, name, stats, "STRICT_DNS", "ROUND_ROBIN", 3000, service.hostname(),
                 port, http2 == Http2.YES, originate, ctx == null ? null : ctx.name(),
                 originate && ctx != null ? ctx.sni() : null, cbs, settings.clusterIdleTimeoutMs(),
-                settings.clusterMaxConnectionLifetimeMs(), false, family, Provenance.of(key)));
+                settings.clusterMaxConnectionLifetimeMs(), false, family, Provenance.of(key), module.keepalive()));
         return name;
     }
 }
