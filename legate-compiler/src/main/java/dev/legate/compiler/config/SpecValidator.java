@@ -284,7 +284,6 @@ final class SpecValidator {
             check.error("spec.config.forward_client_cert_details: '" + c.forwardClientCertDetails()
                     + "' is not one of " + String.join(", ", new java.util.TreeSet<>(CLIENT_CERT_DETAILS)));
         }
-        notCompiledYet(check, "runtime_flags", c.runtimeFlags());
         keepalive(check, "spec.config.keepalive", c.keepalive());
         notCompiledYet(check, "header_case_overrides", c.headerCaseOverrides());
         notCompiledYet(check, "statsd", c.statsd());

@@ -128,6 +128,20 @@ public final class EnvoyTranslator {
                         + "constraints: " + String.join("; ", violations)));
             }
         }
-        return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets), diagnostics);
+        return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets,
+                runtime(ir.services().runtimeFlags())), diagnostics);
+    }
+
+    private static com.google.protobuf.Struct runtime(List<dev.legate.compiler.ir.IrRuntimeFlag> flags) {
+        com.google.protobuf.Struct.Builder layer = com.google.protobuf.Struct.newBuilder();
+        for (dev.legate.compiler.ir.IrRuntimeFlag f : flags) {
+            com.google.protobuf.Value.Builder value = com.google.protobuf.Value.newBuilder();
+            switch (f.value()) {
+                case dev.legate.compiler.ir.IrRuntimeFlag.Number n -> value.setNumberValue(n.number());
+                case dev.legate.compiler.ir.IrRuntimeFlag.Flag b -> value.setBoolValue(b.flag());
+            }
+            layer.putFields(f.key(), value.build());
+        }
+        return layer.build();
     }
 }

@@ -78,7 +78,7 @@ final class ServiceCompiler {
                 logs.stream().map(l -> new IrLogService(l.logName(), l.driver(), envoyNames.get(l.cluster()),
                         l.flushIntervalSeconds(), l.bufferSizeBytes(), l.requestHeaders(), l.responseHeaders(),
                         l.trailerHeaders(), l.provenance())).toList(),
-                filters, fileLog, certDetails, authFailure(inputs, auth));
+                filters, fileLog, certDetails, authFailure(inputs, auth), runtimeFlags());
         return new Compiled(services, out);
     }
 
@@ -143,6 +143,58 @@ final class ServiceCompiler {
                 out.add(e.getKey());
             }
         }
+        return out;
+    }
+
+    /** The runtime flags Emissary passes on to Envoy, with the kind of value each takes. */
+    private static final Map<String, RuntimeKind> RUNTIME_FLAGS = Map.of(
+            "http.max_requests_per_io_cycle", RuntimeKind.POSITIVE,
+            "overload.premature_reset_min_stream_lifetime_seconds", RuntimeKind.POSITIVE,
+            "overload.premature_reset_total_stream_count", RuntimeKind.POSITIVE,
+            "envoy.restart_features.send_goaway_for_premature_rst_streams", RuntimeKind.BOOLEAN);
+
+    private enum RuntimeKind {
+        POSITIVE, BOOLEAN
+    }
+
+    private List<IrRuntimeFlag> runtimeFlags() {
+        com.fasterxml.jackson.databind.JsonNode flags = module.runtimeFlags();
+        if (flags == null || flags.isNull()) {
+            return List.of();
+        }
+        if (!flags.isObject()) {
+            diagnostics.add(Diagnostic.error(moduleKey(), "spec.config.runtime_flags: expected an object; ignored"));
+            return List.of();
+        }
+        List<IrRuntimeFlag> out = new ArrayList<>();
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : new TreeMap<>(
+                toMap(flags)).entrySet()) {
+            String field = "spec.config.runtime_flags." + e.getKey();
+            RuntimeKind kind = RUNTIME_FLAGS.get(e.getKey());
+            com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+            if (kind == null) {
+                diagnostics.add(Diagnostic.warning(moduleKey(), field + ": not one of the flags passed to Envoy ("
+                        + String.join(", ", new TreeSet<>(RUNTIME_FLAGS.keySet())) + "); ignored"));
+            } else if (kind == RuntimeKind.POSITIVE) {
+                if (v.isIntegralNumber() && v.asLong() > 0) {
+                    out.add(new IrRuntimeFlag(e.getKey(), new IrRuntimeFlag.Number(v.asLong())));
+                } else {
+                    diagnostics.add(Diagnostic.error(moduleKey(), field + ": must be an integer greater than zero; "
+                            + "ignored"));
+                }
+            } else if (v.isBoolean()) {
+                out.add(new IrRuntimeFlag(e.getKey(), new IrRuntimeFlag.Flag(v.asBoolean())));
+            } else {
+                diagnostics.add(Diagnostic.error(moduleKey(), field + ": must be true or false; ignored"));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, com.fasterxml.jackson.databind.JsonNode> toMap(
+            com.fasterxml.jackson.databind.JsonNode object) {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> out = new TreeMap<>();
+        object.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 
