@@ -357,7 +357,13 @@ public final class ResourceDecoder {
             public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
                     JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName)
                     throws java.io.IOException {
-                String parent = jsonPath(p.getParsingContext().getParent());
+                // On an object or list value the parser already stands inside it: step out to the field's object.
+                com.fasterxml.jackson.core.JsonStreamContext context = p.getParsingContext();
+                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY
+                        || p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    context = context.getParent();
+                }
+                String parent = jsonPath(context.getParent());
                 unknown.add("spec" + parent + "." + propertyName);
                 p.skipChildren();
                 return true;
