@@ -131,6 +131,7 @@ final class ServiceSpecValidator {
             check.error("spec.config.collector_endpoint_version: '" + c.collectorEndpointVersion() + "' is not one "
                     + "of HTTP_JSON, HTTP_PROTO");
         }
+        check.headerNames("spec.tag_headers", s.tagHeaders());
         if (s.customTags() != null) {
             for (int i = 0; i < s.customTags().size(); i++) {
                 TracingServiceSpec.CustomTag t = s.customTags().get(i);
