@@ -311,6 +311,9 @@ final class SpecValidator {
         if (k.idleTime() != null && k.idleTime() < 1) {
             check.error(field + ".idle_time: must be at least 1 (second)");
         }
+        if (k.time() != null && k.time() < 1) {
+            check.error(field + ".time: must be at least 1 (second)");
+        }
         if (k.interval() != null && k.interval() < 1) {
             check.error(field + ".interval: must be at least 1 (second)");
         }

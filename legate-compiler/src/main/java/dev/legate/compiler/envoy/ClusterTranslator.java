@@ -124,14 +124,14 @@ final class ClusterTranslator {
 
     /**
      * {@code keepalive} to Envoy's TCP keepalive. Emissary reads a {@code time} key that its CRD does not have, so
-     * {@code idle_time} never takes effect there; Legate uses {@code idle_time}.
+     * {@code idle_time} never takes effect there; Legate uses {@code idle_time}, else {@code time}.
      */
     private static io.envoyproxy.envoy.config.cluster.v3.UpstreamConnectionOptions keepalive(
             dev.legate.model.MappingSpec.KeepAlive k) {
         io.envoyproxy.envoy.config.core.v3.TcpKeepalive.Builder tcp =
                 io.envoyproxy.envoy.config.core.v3.TcpKeepalive.newBuilder();
-        if (k.idleTime() != null) {
-            tcp.setKeepaliveTime(UInt32Value.of(k.idleTime()));
+        if (k.effectiveIdleTime() != null) {
+            tcp.setKeepaliveTime(UInt32Value.of(k.effectiveIdleTime()));
         }
         if (k.interval() != null) {
             tcp.setKeepaliveInterval(UInt32Value.of(k.interval()));

@@ -54,10 +54,7 @@ public record IrModuleFilters(Switch grpcHttp11Bridge, Switch grpcWeb, @Nullable
             ALLOW, DENY
         }
 
-        /**
-         * @param remote true for {@code remote} (the client address after X-Forwarded-For), false for {@code peer}
-         *     (the address of the connection)
-         */
+        /** An address block: {@code address}/{@code prefixLength}, matched against the peer or the client. */
         public record Principal(PeerKind kind, String address, int prefixLength) {
         }
 
