@@ -13,7 +13,9 @@ public record IrLabelGroup(String domain, String name, List<Action> actions) {
         actions = List.copyOf(actions);
     }
 
-    /** One descriptor entry, mirroring Envoy's rate limit actions. */
+    /** One descriptor entry, mirroring Envoy's rate limit actions (named by its type in ir.json). */
+    @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.SIMPLE_NAME,
+            property = "action")
     public sealed interface Action {
     }
 
