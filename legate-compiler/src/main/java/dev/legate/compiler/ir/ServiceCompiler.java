@@ -1,5 +1,6 @@
 package dev.legate.compiler.ir;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.legate.compiler.Diagnostic;
 import dev.legate.model.AuthServiceSpec;
 import dev.legate.model.CircuitBreaker;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -62,7 +64,7 @@ final class ServiceCompiler {
         }
         IrModuleFilters filters = new ModuleFilterCompiler(module, moduleKey(), diagnostics).compile();
         IrFileLog fileLog = fileLog();
-        java.util.Set<String> certDetails = clientCertDetails();
+        Set<String> certDetails = clientCertDetails();
         moduleNotices();
         Map<String, String> envoyNames = ClusterNames.envoyNames(clusters.keySet());
         List<IrCluster> out = new ArrayList<>();
@@ -90,7 +92,7 @@ final class ServiceCompiler {
 
     private IrFileLog fileLog() {
         String type = module.envoyLogType() == null ? "text" : module.envoyLogType().toLowerCase(Locale.ROOT);
-        com.fasterxml.jackson.databind.JsonNode format = module.envoyLogFormat();
+        JsonNode format = module.envoyLogFormat();
         switch (type) {
             case "text" -> {
                 if (format != null && !format.isNull() && !format.isTextual()) {
@@ -118,21 +120,21 @@ final class ServiceCompiler {
         }
     }
 
-    private static final java.util.Set<String> CERT_DETAILS = java.util.Set.of("subject", "cert", "chain", "dns",
+    private static final Set<String> CERT_DETAILS = Set.of("subject", "cert", "chain", "dns",
             "uri");
 
-    private java.util.Set<String> clientCertDetails() {
-        com.fasterxml.jackson.databind.JsonNode details = module.setCurrentClientCertDetails();
+    private Set<String> clientCertDetails() {
+        JsonNode details = module.setCurrentClientCertDetails();
         if (details == null || details.isNull()) {
-            return java.util.Set.of();
+            return Set.of();
         }
         if (!details.isObject()) {
             diagnostics.add(Diagnostic.error(moduleKey(), "spec.config.set_current_client_cert_details: expected an "
                     + "object of subject, cert, chain, dns, uri; ignored"));
-            return java.util.Set.of();
+            return Set.of();
         }
-        java.util.Set<String> out = new java.util.TreeSet<>();
-        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : details.properties()) {
+        Set<String> out = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> e : details.properties()) {
             String field = "spec.config.set_current_client_cert_details." + e.getKey();
             if (!CERT_DETAILS.contains(e.getKey())) {
                 diagnostics.add(Diagnostic.error(moduleKey(), field + ": may only contain keys cert, chain, dns, "
@@ -158,7 +160,7 @@ final class ServiceCompiler {
     }
 
     private List<IrRuntimeFlag> runtimeFlags() {
-        com.fasterxml.jackson.databind.JsonNode flags = module.runtimeFlags();
+        JsonNode flags = module.runtimeFlags();
         if (flags == null || flags.isNull()) {
             return List.of();
         }
@@ -167,11 +169,11 @@ final class ServiceCompiler {
             return List.of();
         }
         List<IrRuntimeFlag> out = new ArrayList<>();
-        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : new TreeMap<>(
+        for (Map.Entry<String, JsonNode> e : new TreeMap<>(
                 toMap(flags)).entrySet()) {
             String field = "spec.config.runtime_flags." + e.getKey();
             RuntimeKind kind = RUNTIME_FLAGS.get(e.getKey());
-            com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+            JsonNode v = e.getValue();
             if (kind == null) {
                 diagnostics.add(Diagnostic.warning(moduleKey(), field + ": not one of the flags passed to Envoy ("
                         + String.join(", ", new TreeSet<>(RUNTIME_FLAGS.keySet())) + "); ignored"));
@@ -191,9 +193,9 @@ final class ServiceCompiler {
         return out;
     }
 
-    private static Map<String, com.fasterxml.jackson.databind.JsonNode> toMap(
-            com.fasterxml.jackson.databind.JsonNode object) {
-        Map<String, com.fasterxml.jackson.databind.JsonNode> out = new TreeMap<>();
+    private static Map<String, JsonNode> toMap(
+            JsonNode object) {
+        Map<String, JsonNode> out = new TreeMap<>();
         object.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
@@ -467,7 +469,7 @@ final class ServiceCompiler {
         NONE, EXPLICIT
     }
 
-    private static TlsOrigination explicitTls(com.fasterxml.jackson.databind.@Nullable JsonNode v2ExplicitTls) {
+    private static TlsOrigination explicitTls(@Nullable JsonNode v2ExplicitTls) {
         return v2ExplicitTls != null && "bool:true".equals(v2ExplicitTls.path("tls").asText(""))
                 ? TlsOrigination.EXPLICIT : TlsOrigination.NONE;
     }
