@@ -2,11 +2,14 @@ package dev.legate.compiler.envoy;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.legate.compiler.Diagnostic;
 import dev.legate.compiler.ir.Ir;
 import dev.legate.compiler.ir.IrCluster;
 import dev.legate.compiler.ir.IrListener;
 import dev.legate.compiler.ir.IrRouteAction;
+import dev.legate.compiler.ir.IrRuntimeFlag;
 import dev.legate.compiler.ir.IrTlsContext;
 import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.SecretSpec;
@@ -132,13 +135,14 @@ public final class EnvoyTranslator {
                 runtime(ir.services().runtimeFlags())), diagnostics);
     }
 
-    private static com.google.protobuf.Struct runtime(List<dev.legate.compiler.ir.IrRuntimeFlag> flags) {
-        com.google.protobuf.Struct.Builder layer = com.google.protobuf.Struct.newBuilder();
-        for (dev.legate.compiler.ir.IrRuntimeFlag f : flags) {
-            com.google.protobuf.Value.Builder value = com.google.protobuf.Value.newBuilder();
+    /** Module {@code runtime_flags} as the bootstrap's static runtime layer. */
+    private static Struct runtime(List<IrRuntimeFlag> flags) {
+        Struct.Builder layer = Struct.newBuilder();
+        for (IrRuntimeFlag f : flags) {
+            Value.Builder value = Value.newBuilder();
             switch (f.value()) {
-                case dev.legate.compiler.ir.IrRuntimeFlag.Number n -> value.setNumberValue(n.number());
-                case dev.legate.compiler.ir.IrRuntimeFlag.Flag b -> value.setBoolValue(b.flag());
+                case IrRuntimeFlag.Number n -> value.setNumberValue(n.number());
+                case IrRuntimeFlag.Flag b -> value.setBoolValue(b.flag());
             }
             layer.putFields(f.key(), value.build());
         }
