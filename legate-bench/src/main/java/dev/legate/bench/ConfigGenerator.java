@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * mappingSelector), core v1 Services, and Mappings spread over several namespaces and files with a seeded mix of the
  * features people use: hostnames and globs, label selection, header / regex header / query matches, methods,
  * precedence, canary groups with weights, shadows, host redirects, rewrites, timeouts, retry policies, CORS, added
- * and removed headers, TLS origination ({@code https://} services), circuit breakers, load balancers, gRPC, ...
+ * and removed headers, TLS origination ({@code https://} services), circuit breakers, load balancers, gRPC,
+ * {@code bypass_auth}, rate-limit {@code labels} and {@code auth_context_extensions}, ...; and an AuthService, a
+ * RateLimitService and a TracingService.
  *
  * <p>Upstreams: every fifth Service is routed through the endpoint resolver (its Mappings, about a fifth of all,
  * say {@code resolver: endpoint}, and only they use load balancer policies) and has an Endpoints object with 10
@@ -222,7 +224,8 @@ public final class ConfigGenerator {
         long bytes = generated.files().values().stream().mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length)
                 .sum();
         System.out.printf("wrote %d files (%d bytes) to %s: %d Mappings, %d TCPMappings, %d Services, 3 Hosts, "
-                + "2 Secrets (seed %d)%n", generated.files().size(), bytes, out, m, m / 20, s, seed);
+                + "2 Secrets, an AuthService, a RateLimitService, a TracingService (seed %d)%n",
+                generated.files().size(), bytes, out, m, m / 20, s, seed);
         StringBuilder f = new StringBuilder("features:");
         generated.features().forEach((k, v) -> f.append(' ').append(k).append('=').append(v));
         System.out.println(f);
@@ -264,6 +267,21 @@ public final class ConfigGenerator {
         Yaml.document(hosts, apiHost());
         Yaml.document(hosts, appsHost());
         files.put("01-hosts.yaml", hosts.toString());
+
+        StringBuilder gatewayServices = new StringBuilder();
+        Yaml.document(gatewayServices, gatewayService("AuthService", "authentication", ordered("auth_service",
+                "ext-auth.platform:3000", "proto", "http", "path_prefix", "/extauth", "timeout_ms", 2000,
+                "allowed_request_headers", List.of("x-tenant", "x-request-id"),
+                "allowed_authorization_headers", List.of("x-user-id"))));
+        Yaml.document(gatewayServices, gatewayService("RateLimitService", "ratelimit", ordered("service",
+                "ratelimit.platform:8081", "protocol_version", "v3", "domain", "ambassador", "timeout_ms", 50)));
+        Yaml.document(gatewayServices, gatewayService("TracingService", "tracing", ordered("driver", "zipkin",
+                "service", "zipkin.platform:9411", "sampling", ordered("random", 10),
+                "custom_tags", List.of(ordered("tag", "tenant", "request_header", ordered("name", "x-tenant"))))));
+        files.put("03-gateway-services.yaml", gatewayServices.toString());
+        count("auth-service");
+        count("ratelimit-service");
+        count("tracing-service");
 
         StringBuilder secrets = new StringBuilder();
         Yaml.document(secrets, tlsSecret("api-example-com-tls", "api-example-com"));
@@ -404,6 +422,15 @@ public final class ConfigGenerator {
             return;
         }
         ordinary();
+    }
+
+    private static Map<String, Object> gatewayService(String kind, String name, Map<String, Object> spec) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", "getambassador.io/v3alpha1");
+        doc.put("kind", kind);
+        doc.put("metadata", ordered("name", name, "namespace", AMBASSADOR_NAMESPACE));
+        doc.put("spec", spec);
+        return doc;
     }
 
     private Map<String, Object> metadata(String name, String namespace, Map<String, String> labels) {
@@ -600,14 +627,24 @@ public final class ConfigGenerator {
             spec.put("cluster_idle_timeout_ms", 60_000);
             count("cluster_idle_timeout_ms");
         }
-        if (chance(0.05)) {
+        // With the AuthService and RateLimitService below: 12% of base Mappings skip auth or carry rate-limit labels.
+        if (chance(0.07)) {
             spec.put("bypass_auth", true);
             count("bypass_auth");
         }
-        if (chance(0.01)) {
-            spec.put("labels", ordered("ambassador", List.of(ordered("request_label_group",
-                    List.of(ordered("generic_key", ordered("value", svc.name())))))));
+        if (chance(0.05)) {
+            List<Object> perClient = List.of(ordered("remote_address", ordered("key", "remote_address")),
+                    ordered("request_headers", ordered("key", "tenant", "header_name", "x-tenant")));
+            List<Object> perRoute = List.of(ordered("destination_cluster", ordered("key", "destination_cluster")),
+                    ordered("generic_key", ordered("value", svc.name())));
+            spec.put("labels", ordered("ambassador", chance(0.5)
+                    ? List.of(ordered("per_client", perClient), ordered("per_route", perRoute))
+                    : List.of(ordered("request_label_group", perRoute))));
             count("ratelimit-labels");
+        }
+        if (chance(0.02) && !spec.containsKey("bypass_auth")) {
+            spec.put("auth_context_extensions", ordered("service", svc.name()));
+            count("auth_context_extensions");
         }
 
         String name = uniqueName(namespace, svc.name() + "-" + resource + "-v" + version);

@@ -7,11 +7,14 @@ import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.Compiler;
 import dev.legate.compiler.config.ConfigDirectory;
 import dev.legate.compiler.config.ResourceSnapshot;
+import dev.legate.model.AuthServiceSpec;
 import dev.legate.model.HostSpec;
 import dev.legate.model.ListenerSpec;
 import dev.legate.model.MappingSpec;
+import dev.legate.model.RateLimitServiceSpec;
 import dev.legate.model.SecretSpec;
 import dev.legate.model.ServiceSpec;
+import dev.legate.model.TracingServiceSpec;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,16 @@ class ConfigGeneratorTest {
         assertThat(result.envoy().endpoints()).isNotEmpty().allSatisfy(a ->
                 assertThat(a.getEndpoints(0).getLbEndpointsCount()).isEqualTo(10));
         assertThat(count(result, SecretSpec.class)).isEqualTo(2);
+        assertThat(count(result, AuthServiceSpec.class)).isEqualTo(1);
+        assertThat(count(result, RateLimitServiceSpec.class)).isEqualTo(1);
+        assertThat(count(result, TracingServiceSpec.class)).isEqualTo(1);
+        assertThat(result.ir().services().auth()).isNotNull();
+        assertThat(result.ir().services().rateLimit()).isNotNull();
+        assertThat(result.ir().services().tracing()).isNotNull();
+        // The mix: at least 10% of Mappings skip auth or carry rate-limit labels.
+        long authOrLabels = result.resources().stream().filter(r -> r.spec() instanceof MappingSpec m
+                && (m.bypassAuth() != null || m.labels() != null)).count();
+        assertThat(authOrLabels).isGreaterThanOrEqualTo(100);
         // Both TLS Hosts got their certificates, and every Host serves routes.
         assertThat(result.envoy().secrets()).hasSize(2);
         assertThat(result.ir().listeners()).hasSize(3 + tcpListeners);

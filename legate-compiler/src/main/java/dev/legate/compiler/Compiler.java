@@ -64,6 +64,7 @@ public final class Compiler {
         requireNonNull(snapshot, "snapshot");
         List<Diagnostic> diagnostics = new ArrayList<>(snapshot.loadDiagnostics());
         Map<ResourceKey, Resource<?>> accepted = new TreeMap<>();
+        List<String> rejectedAuthServices = new ArrayList<>();
         // Documents are independent: decode them in parallel, then take the results in snapshot order.
         List<RawDocument> documents = snapshot.documents();
         DerivedDocuments.Derived derived = DerivedDocuments.derive(documents, derivedSettings);
@@ -84,6 +85,9 @@ public final class Compiler {
         decodedBefore = decodedNow;
         for (Decoded decoded : decodedDocuments) {
             diagnostics.addAll(decoded.diagnostics());
+            if (decoded instanceof Decoded.Rejected r && r.source().startsWith("AuthService/")) {
+                rejectedAuthServices.add(r.source());
+            }
             if (decoded instanceof Decoded.Accepted a) {
                 Resource<?> previous = accepted.putIfAbsent(a.resource().key(), a.resource());
                 if (previous != null) {
@@ -94,6 +98,9 @@ public final class Compiler {
         }
         List<Resource<?>> resources = List.copyOf(accepted.values());
         IrBuilder.Inputs inputs = IrBuilder.Inputs.of(resources, options.ambassadorNamespace());
+        if (!rejectedAuthServices.isEmpty()) {
+            inputs = inputs.withServices(inputs.services().withRejectedAuthServices(rejectedAuthServices));
+        }
         IrResult ir = IrBuilder.build(inputs);
         diagnostics.addAll(ir.diagnostics());
         EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets(),

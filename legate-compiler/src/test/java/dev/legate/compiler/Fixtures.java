@@ -73,7 +73,7 @@ final class Fixtures {
     static String envoyJson(EnvoyConfig config) {
         List<Secret> redacted = config.secrets().stream().map(Fixtures::redact).toList();
         EnvoyConfig shown = new EnvoyConfig(config.listeners(), config.routeConfigurations(), config.clusters(),
-                redacted, config.endpoints());
+                redacted, config.endpoints(), config.runtime());
         StringWriter compact = new StringWriter();
         EnvoyJson.writeBootstrap(shown, compact);
         try {

@@ -85,9 +85,19 @@ public record MappingSpec(
             @JsonProperty("substitution") @Nullable String substitution) {
     }
 
+    /**
+     * TCP keepalive to the upstream. {@code time} is what Emissary's Python reads for the Module (whose config has no
+     * schema), so it is accepted there as another spelling of {@code idle_time}.
+     */
     public record KeepAlive(@JsonProperty("probes") @Nullable Integer probes,
             @JsonProperty("idle_time") @Nullable Integer idleTime,
-            @JsonProperty("interval") @Nullable Integer interval) {
+            @JsonProperty("interval") @Nullable Integer interval,
+            @JsonProperty("time") @Nullable Integer time) {
+
+        /** {@code idle_time}, else {@code time}. */
+        public @Nullable Integer effectiveIdleTime() {
+            return idleTime != null ? idleTime : time;
+        }
     }
 
     public record LoadBalancer(@JsonProperty("policy") @Nullable String policy,

@@ -19,7 +19,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.legate.compiler.Diagnostic;
+import dev.legate.model.AuthServiceSpec;
 import dev.legate.model.HostSpec;
+import dev.legate.model.LogServiceSpec;
+import dev.legate.model.RateLimitServiceSpec;
+import dev.legate.model.TracingServiceSpec;
 import dev.legate.model.ListenerSpec;
 import dev.legate.model.MappingSpec;
 import dev.legate.model.ModuleSpec;
@@ -52,9 +56,8 @@ public final class ResourceDecoder {
 
     static final String GETAMBASSADOR = "getambassador.io/";
     private static final Set<String> AMBASSADOR_VERSIONS = Set.of("v1", "v2", "v3alpha1");
-    /** Kinds Legate recognizes but does not compile yet: accepted, shown, and reported as such. */
-    private static final Set<String> NOT_YET_COMPILED = Set.of("AuthService", "RateLimitService",
-            "LogService", "TracingService", "DevPortal");
+    /** Kinds Emissary OSS watches but ignores: accepted, kept, and reported as having no effect. */
+    private static final Set<String> IGNORED_KINDS = Set.of("DevPortal");
     /** DNS-1123 subdomain, as Kubernetes requires of object names. */
     private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
@@ -187,9 +190,9 @@ public final class ResourceDecoder {
         specBody.remove("ambassador_id");
 
         Spec typed;
-        if (NOT_YET_COMPILED.contains(kind)) {
-            diagnostics.add(Diagnostic.warning(key, kind + " is recognized but not compiled by this version of "
-                    + "Legate; it has no effect yet"));
+        if (IGNORED_KINDS.contains(kind)) {
+            diagnostics.add(Diagnostic.notice(key, kind + " is accepted and ignored, as in Emissary OSS (the "
+                    + "developer portal is an Ambassador Edge Stack feature)"));
             typed = new UnsupportedSpec(specBody);
         } else {
             Class<? extends Spec> type = switch (kind) {
@@ -201,6 +204,10 @@ public final class ResourceDecoder {
                 case "TCPMapping" -> dev.legate.model.TCPMappingSpec.class;
                 case "KubernetesServiceResolver", "KubernetesEndpointResolver", "ConsulResolver" ->
                         dev.legate.model.ResolverSpec.class;
+                case "AuthService" -> AuthServiceSpec.class;
+                case "RateLimitService" -> RateLimitServiceSpec.class;
+                case "LogService" -> LogServiceSpec.class;
+                case "TracingService" -> TracingServiceSpec.class;
                 default -> null;
             };
             if (type == null) {
@@ -351,7 +358,13 @@ public final class ResourceDecoder {
             public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
                     JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName)
                     throws java.io.IOException {
-                String parent = jsonPath(p.getParsingContext().getParent());
+                // On an object or list value the parser already stands inside it: step out to the field's object.
+                com.fasterxml.jackson.core.JsonStreamContext context = p.getParsingContext();
+                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY
+                        || p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    context = context.getParent();
+                }
+                String parent = jsonPath(context.getParent());
                 unknown.add("spec" + parent + "." + propertyName);
                 p.skipChildren();
                 return true;

@@ -2,7 +2,11 @@ package dev.legate.compiler.config;
 
 import com.google.re2j.PatternSyntaxException;
 import dev.legate.compiler.Diagnostic;
+import dev.legate.model.AuthServiceSpec;
 import dev.legate.model.CircuitBreaker;
+import dev.legate.model.LogServiceSpec;
+import dev.legate.model.RateLimitServiceSpec;
+import dev.legate.model.TracingServiceSpec;
 import dev.legate.model.HostSpec;
 import dev.legate.model.ListenerSpec;
 import dev.legate.model.MappingSpec;
@@ -48,6 +52,10 @@ final class SpecValidator {
             case ModuleSpec m -> module(key, check, m);
             case dev.legate.model.TCPMappingSpec t -> UpstreamRules.tcpMapping(key, t, out);
             case dev.legate.model.ResolverSpec r -> UpstreamRules.resolver(key, r, out);
+            case AuthServiceSpec a -> ServiceSpecValidator.auth(key, a, out);
+            case RateLimitServiceSpec r -> ServiceSpecValidator.rateLimit(key, r, out);
+            case LogServiceSpec l -> ServiceSpecValidator.log(key, l, out);
+            case TracingServiceSpec t -> ServiceSpecValidator.tracing(key, t, out);
             default -> {
             }
         }
@@ -57,6 +65,7 @@ final class SpecValidator {
         check.required("spec.prefix", m.prefix());
         boolean redirect = Boolean.TRUE.equals(m.hostRedirect());
         check.required("spec.service", m.service());
+        keepalive(check, "spec.keepalive", m.keepalive());
         if (m.service() != null && m.service().isBlank()) {
             check.error("spec.service: must name a service (it is empty)");
         }
@@ -277,26 +286,7 @@ final class SpecValidator {
             check.error("spec.config.forward_client_cert_details: '" + c.forwardClientCertDetails()
                     + "' is not one of " + String.join(", ", new java.util.TreeSet<>(CLIENT_CERT_DETAILS)));
         }
-        if (c.envoyLogType() != null && !c.envoyLogType().equalsIgnoreCase("text")) {
-            check.warning("spec.config.envoy_log_type: " + c.envoyLogType() + " access logs are not compiled yet; "
-                    + "the text format is used");
-        }
-        if (c.envoyLogFormat() != null && !c.envoyLogFormat().isTextual()) {
-            check.warning("spec.config.envoy_log_format: a JSON format is not compiled yet; the default text format "
-                    + "is used");
-        }
-        notCompiledYet(check, "gzip", c.gzip());
-        notCompiledYet(check, "buffer", c.buffer());
-        notCompiledYet(check, "lua_scripts", c.luaScripts());
-        notCompiledYet(check, "enable_grpc_web", c.enableGrpcWeb());
-        notCompiledYet(check, "enable_grpc_http11_bridge", c.enableGrpcHttp11Bridge());
-        notCompiledYet(check, "grpc_stats", c.grpcStats());
-        notCompiledYet(check, "ip_allow", c.ipAllow());
-        notCompiledYet(check, "ip_deny", c.ipDeny());
-        notCompiledYet(check, "runtime_flags", c.runtimeFlags());
-        notCompiledYet(check, "keepalive", c.keepalive());
-        notCompiledYet(check, "use_proxy_proto", c.useProxyProto());
-        notCompiledYet(check, "set_current_client_cert_details", c.setCurrentClientCertDetails());
+        keepalive(check, "spec.config.keepalive", c.keepalive());
         notCompiledYet(check, "header_case_overrides", c.headerCaseOverrides());
         notCompiledYet(check, "statsd", c.statsd());
         if (c.regexMaxSize() != null && c.regexMaxSize() < 1) {
@@ -312,8 +302,25 @@ final class SpecValidator {
         check.nonNegative("spec.config.listener_idle_timeout_ms", c.listenerIdleTimeoutMs());
         loadBalancer(check, "spec.config.load_balancer", c.loadBalancer());
         circuitBreakers(check, "spec.config.circuit_breakers", c.circuitBreakers());
-        if (c.errorResponseOverrides() != null) {
-            check.warning("spec.config.error_response_overrides: not supported in Emissary 4, ignored");
+    }
+
+    private static void keepalive(Checker check, String field,
+            MappingSpec.@org.jspecify.annotations.Nullable KeepAlive k) {
+        if (k == null) {
+            return;
+        }
+        // Envoy wants keepalive_time and keepalive_interval of at least 1 second.
+        if (k.idleTime() != null && k.idleTime() < 1) {
+            check.error(field + ".idle_time: must be at least 1 (second)");
+        }
+        if (k.time() != null && k.time() < 1) {
+            check.error(field + ".time: must be at least 1 (second)");
+        }
+        if (k.interval() != null && k.interval() < 1) {
+            check.error(field + ".interval: must be at least 1 (second)");
+        }
+        if (k.probes() != null && k.probes() < 0) {
+            check.error(field + ".probes: must not be negative");
         }
     }
 

@@ -60,6 +60,9 @@ final class ClusterTranslator {
                                                                 .setPortValue(c.port())
                                                                 .setProtocol(SocketAddress.Protocol.TCP)))))));
         }
+        if (c.keepalive() != null) {
+            cluster.setUpstreamConnectionOptions(keepalive(c.keepalive()));
+        }
         if (c.respectDnsTtl()) {
             cluster.setRespectDnsTtl(true);
         }
@@ -121,6 +124,27 @@ final class ClusterTranslator {
                     .setTypedConfig(Protos.pack(upstream.build())));
         }
         return cluster.build();
+    }
+
+    /**
+     * {@code keepalive} to Envoy's TCP keepalive. Emissary reads a {@code time} key that its CRD does not have, so
+     * {@code idle_time} never takes effect there; Legate uses {@code idle_time}, else {@code time}.
+     */
+    private static io.envoyproxy.envoy.config.cluster.v3.UpstreamConnectionOptions keepalive(
+            dev.legate.model.MappingSpec.KeepAlive k) {
+        io.envoyproxy.envoy.config.core.v3.TcpKeepalive.Builder tcp =
+                io.envoyproxy.envoy.config.core.v3.TcpKeepalive.newBuilder();
+        if (k.effectiveIdleTime() != null) {
+            tcp.setKeepaliveTime(UInt32Value.of(k.effectiveIdleTime()));
+        }
+        if (k.interval() != null) {
+            tcp.setKeepaliveInterval(UInt32Value.of(k.interval()));
+        }
+        if (k.probes() != null) {
+            tcp.setKeepaliveProbes(UInt32Value.of(k.probes()));
+        }
+        return io.envoyproxy.envoy.config.cluster.v3.UpstreamConnectionOptions.newBuilder().setTcpKeepalive(tcp)
+                .build();
     }
 
     private static Cluster.LbPolicy lbPolicy(String policy) {

@@ -13,10 +13,12 @@ import java.util.List;
  * {@code <listener>-<filter chain>}. The static bootstrap inlines them (see
  * {@link dev.legate.compiler.output.EnvoyJson}); an ADS server serves them as they are. Likewise EDS clusters take
  * their endpoints from {@link #endpoints()} (by the cluster's EDS service name), which the static bootstrap inlines
- * as each cluster's {@code load_assignment}.
+ * as each cluster's {@code load_assignment}. {@code runtime} is the static runtime layer of the bootstrap (Module
+ * {@code runtime_flags}); empty when none is set.
  */
 public record EnvoyConfig(List<Listener> listeners, List<RouteConfiguration> routeConfigurations,
-        List<Cluster> clusters, List<Secret> secrets, List<ClusterLoadAssignment> endpoints) {
+        List<Cluster> clusters, List<Secret> secrets, List<ClusterLoadAssignment> endpoints,
+        com.google.protobuf.Struct runtime) {
 
     public EnvoyConfig {
         listeners = List.copyOf(listeners);
@@ -24,16 +26,23 @@ public record EnvoyConfig(List<Listener> listeners, List<RouteConfiguration> rou
         clusters = List.copyOf(clusters);
         secrets = List.copyOf(secrets);
         endpoints = List.copyOf(endpoints);
+        java.util.Objects.requireNonNull(runtime, "runtime");
     }
 
-    /** A configuration without EDS clusters. */
+    /** A configuration without EDS clusters or runtime flags. */
     public EnvoyConfig(List<Listener> listeners, List<RouteConfiguration> routeConfigurations,
             List<Cluster> clusters, List<Secret> secrets) {
-        this(listeners, routeConfigurations, clusters, secrets, List.of());
+        this(listeners, routeConfigurations, clusters, secrets, List.of(), com.google.protobuf.Struct.getDefaultInstance());
+    }
+
+    /** A configuration without runtime flags. */
+    public EnvoyConfig(List<Listener> listeners, List<RouteConfiguration> routeConfigurations,
+            List<Cluster> clusters, List<Secret> secrets, List<ClusterLoadAssignment> endpoints) {
+        this(listeners, routeConfigurations, clusters, secrets, endpoints, com.google.protobuf.Struct.getDefaultInstance());
     }
 
     /** The same configuration with other endpoint assignments (an endpoint-only change). */
     public EnvoyConfig withEndpoints(List<ClusterLoadAssignment> newEndpoints) {
-        return new EnvoyConfig(listeners, routeConfigurations, clusters, secrets, newEndpoints);
+        return new EnvoyConfig(listeners, routeConfigurations, clusters, secrets, newEndpoints, runtime);
     }
 }

@@ -2,11 +2,14 @@ package dev.legate.compiler.envoy;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.legate.compiler.Diagnostic;
 import dev.legate.compiler.ir.Ir;
 import dev.legate.compiler.ir.IrCluster;
 import dev.legate.compiler.ir.IrListener;
 import dev.legate.compiler.ir.IrRouteAction;
+import dev.legate.compiler.ir.IrRuntimeFlag;
 import dev.legate.compiler.ir.IrTlsContext;
 import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.SecretSpec;
@@ -85,8 +88,9 @@ public final class EnvoyTranslator {
             }
         }
 
-        RouteMemo.Generation memo = routeMemo.next(ir.settings());
-        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), constraints, diagnostics, memo);
+        RouteMemo.Generation memo = routeMemo.next(ir.settings(), ir.services());
+        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), ir.services(), constraints, diagnostics,
+                memo);
         ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigurations = new ArrayList<>();
@@ -126,6 +130,19 @@ public final class EnvoyTranslator {
                 endpoints);
         diagnostics.addAll(assignments.diagnostics());
         return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets,
-                assignments.assignments()), diagnostics);
+                assignments.assignments(), runtime(ir.services().runtimeFlags())), diagnostics);
+    }
+    /** Module {@code runtime_flags} as the bootstrap's static runtime layer. */
+    private static Struct runtime(List<IrRuntimeFlag> flags) {
+        Struct.Builder layer = Struct.newBuilder();
+        for (IrRuntimeFlag f : flags) {
+            Value.Builder value = Value.newBuilder();
+            switch (f.value()) {
+                case IrRuntimeFlag.Number n -> value.setNumberValue(n.number());
+                case IrRuntimeFlag.Flag b -> value.setBoolValue(b.flag());
+            }
+            layer.putFields(f.key(), value.build());
+        }
+        return layer.build();
     }
 }

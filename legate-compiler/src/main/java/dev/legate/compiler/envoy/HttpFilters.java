@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The HTTP filters in Emissary's order. Later issues add ext_authz, ratelimit, gzip, ... between cors and router. */
+/**
+ * The HTTP filters in Emissary's order (ir.py and irambassador.py): the Module's filters (gRPC-HTTP/1.1 bridge,
+ * gRPC-Web, gRPC stats, Lua, gzip, buffer, IP allow/deny), then cors, ext_authz, ratelimit, and the router last.
+ */
 final class HttpFilters {
 
     /** CORS first, so that preflight requests are answered before any other filter runs. */
@@ -35,6 +38,9 @@ final class HttpFilters {
         @Override
         public Optional<Message> typedConfig(Ir ir) {
             Router.Builder router = Router.newBuilder();
+            if (ir.services().tracing() != null) {
+                router.setStartChildSpan(true);
+            }
             if (ir.settings().suppressEnvoyHeaders()) {
                 router.setSuppressEnvoyHeaders(true);
             }
@@ -42,7 +48,9 @@ final class HttpFilters {
         }
     };
 
-    static final List<HttpFilter> ORDER = List.of(CORS, ROUTER);
+    static final List<HttpFilter> ORDER = List.of(new GrpcHttp1BridgeFilter(), new GrpcWebFilter(),
+            new GrpcStatsFilter(), new LuaFilter(), new GzipFilter(), new BufferFilter(), new IpAllowDenyFilter(),
+            CORS, new ExtAuthzFilter(), new AuthFailClosedFilter(), new RateLimitFilter(), ROUTER);
 
     private HttpFilters() {
     }

@@ -5,15 +5,11 @@ import com.google.protobuf.UInt32Value;
 import dev.legate.compiler.ir.Ir;
 import dev.legate.compiler.ir.IrListener;
 import dev.legate.compiler.ir.IrSettings;
-import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.core.v3.Address;
-import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
-import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -24,7 +20,6 @@ import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.health_check.v3.HealthCheck;
 import io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
@@ -51,11 +46,13 @@ final class ListenerTranslator {
     private final Ir ir;
     private final TlsTranslator tls;
     private final List<HttpFilter> httpFilters;
+    private final ConnectionManagerFeatures features;
 
     ListenerTranslator(Ir ir, TlsTranslator tls) {
         this.ir = ir;
         this.tls = tls;
         this.httpFilters = HttpFilters.build(ir);
+        this.features = new ConnectionManagerFeatures(ir);
     }
 
     /**
@@ -69,7 +66,7 @@ final class ListenerTranslator {
                 .setName(l.name())
                 .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
                         .setAddress(l.bindAddress()).setPortValue(l.port()).setProtocol(SocketAddress.Protocol.TCP)))
-                .setTrafficDirection(TrafficDirection.UNSPECIFIED);
+                .setTrafficDirection(features.trafficDirection());
         if (l.proxyProtocol()) {
             listener.addListenerFilters(ListenerFilter.newBuilder().setName("envoy.filters.listener.proxy_protocol")
                     .setTypedConfig(Protos.pack(ProxyProtocol.getDefaultInstance())));
@@ -126,7 +123,7 @@ final class ListenerTranslator {
         IrSettings s = ir.settings();
         HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
                 .setStatPrefix(l.statsPrefix())
-                .addAccessLog(accessLog(s))
+                .addAllAccessLog(features.accessLogs())
                 .addAllHttpFilters(httpFilters)
                 .setNormalizePath(BoolValue.of(true))
                 .setUseRemoteAddress(BoolValue.of(s.useRemoteAddress()))
@@ -189,16 +186,8 @@ final class ListenerTranslator {
         if (s.rejectRequestsWithEscapedSlashes()) {
             hcm.setPathWithEscapedSlashesAction(HttpConnectionManager.PathWithEscapedSlashesAction.REJECT_REQUEST);
         }
+        features.apply(hcm);
         return hcm;
-    }
-
-    private static AccessLog accessLog(IrSettings s) {
-        FileAccessLog.Builder file = FileAccessLog.newBuilder().setPath(s.envoyLogPath());
-        String format = s.envoyLogFormat() == null ? DEFAULT_TEXT_LOG_FORMAT : s.envoyLogFormat();
-        file.setLogFormat(SubstitutionFormatString.newBuilder()
-                .setTextFormatSource(DataSource.newBuilder().setInlineString(format + "\n")));
-        return AccessLog.newBuilder().setName("envoy.access_loggers.file").setTypedConfig(Protos.pack(file.build()))
-                .build();
     }
 
     /** Emissary's ready listener: 127.0.0.1:8006 answers {@code /ready} with Envoy's health check filter. */

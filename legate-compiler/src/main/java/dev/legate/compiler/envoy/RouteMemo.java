@@ -1,6 +1,7 @@
 package dev.legate.compiler.envoy;
 
 import dev.legate.compiler.ir.IrRoute;
+import dev.legate.compiler.ir.IrServices;
 import dev.legate.compiler.ir.IrSettings;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import java.util.HashMap;
@@ -13,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * an edit changes a handful of the 100,000 routes; the same instances also let the xDS server and the snapshot
  * writer reuse the bytes they made of them.
  *
- * <p>A route's translation reads its {@link IrRoute}, the variant it is bound with and the {@link IrSettings}, nothing
- * else ({@link RouteTranslator} must keep it so); a memo made with other settings is not used. The output of a compile
+ * <p>A route's translation reads its {@link IrRoute}, the variant it is bound with, the {@link IrSettings} and the
+ * {@link IrServices} (auth and rate limits), nothing else ({@link RouteTranslator} must keep it so); a memo made with
+ * other settings or services is not used. The output of a compile
  * never depends on the memo: {@code IncrementalCompileTest} compares compiles with and without one.
  *
  * <p>Immutable once made; a compile reads the previous memo and makes the next ({@link Generation}).
@@ -22,6 +24,10 @@ import org.jspecify.annotations.Nullable;
 final class RouteMemo {
 
     static final RouteMemo EMPTY = new RouteMemo(null, Map.of());
+
+    /** What a route's translation reads besides the route: the memo is valid only for equal inputs. */
+    private record Context(IrSettings settings, IrServices services) {
+    }
 
     /** What each variant of one IR route became: a checked route, or why it was left out. */
     static final class Slots {
@@ -39,28 +45,29 @@ final class RouteMemo {
         }
     }
 
-    private final @Nullable IrSettings settings;
+    private final @Nullable Context context;
     /** By equality of the IR route. */
     private final Map<IrRoute, Slots> translated;
 
-    private RouteMemo(@Nullable IrSettings settings, Map<IrRoute, Slots> translated) {
-        this.settings = settings;
+    private RouteMemo(@Nullable Context context, Map<IrRoute, Slots> translated) {
+        this.context = context;
         this.translated = translated;
     }
 
-    /** A compile's view: what the previous compile made, and what this one makes. */
-    Generation next(IrSettings settings) {
-        return new Generation(settings, settings.equals(this.settings) ? this : EMPTY);
+    /** A compile's view: what the previous compile made (if made in the same context), and what this one makes. */
+    Generation next(IrSettings settings, IrServices services) {
+        Context now = new Context(settings, services);
+        return new Generation(now, now.equals(context) ? this : EMPTY);
     }
 
     /** The memo of one compile in the making. Not thread-safe: one compile, one thread. */
     static final class Generation {
-        private final IrSettings settings;
+        private final Context context;
         private final RouteMemo previous;
         private final Map<IrRoute, Slots> translated = new HashMap<>();
 
-        private Generation(IrSettings settings, RouteMemo previous) {
-            this.settings = settings;
+        private Generation(Context context, RouteMemo previous) {
+            this.context = context;
             this.previous = previous;
         }
 
@@ -74,7 +81,7 @@ final class RouteMemo {
 
         /** The memo for the next compile. */
         RouteMemo done() {
-            return new RouteMemo(settings, translated);
+            return new RouteMemo(context, translated);
         }
     }
 }

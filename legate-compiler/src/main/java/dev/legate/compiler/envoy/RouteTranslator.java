@@ -10,6 +10,7 @@ import dev.legate.compiler.ir.IrListener.Xfp;
 import dev.legate.compiler.ir.IrMatcher;
 import dev.legate.compiler.ir.IrRoute;
 import dev.legate.compiler.ir.IrRouteAction;
+import dev.legate.compiler.ir.IrServices;
 import dev.legate.compiler.ir.IrSettings;
 import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.CorsPolicy;
@@ -44,6 +45,7 @@ final class RouteTranslator {
     static final String CORS_FILTER = "envoy.filters.http.cors";
 
     private final IrSettings settings;
+    private final RoutePolicies policies;
     private final EnvoyConstraints constraints;
     private final List<Diagnostic> diagnostics;
     /** (route, variant) to its proto or the reason it failed, by IR route instance, for this compile. */
@@ -51,13 +53,14 @@ final class RouteTranslator {
     private final RouteMemo.Generation memo;
 
     /**
-     * Everything a route's translation reads must come from its {@link IrBoundRoute} or from {@code settings}: routes
-     * are memoized across compiles on exactly those (see {@link RouteMemo}). Each route is checked against Envoy's
-     * constraints as it is made; one that fails is left out with a diagnostic on its Mapping.
+     * Everything a route's translation reads must come from its {@link IrBoundRoute}, {@code settings} or
+     * {@code services}: routes are memoized across compiles on exactly those (see {@link RouteMemo}). Each route is
+     * checked against Envoy's constraints as it is made; one that fails is left out with a diagnostic on its Mapping.
      */
-    RouteTranslator(IrSettings settings, EnvoyConstraints constraints, List<Diagnostic> diagnostics,
-            RouteMemo.Generation memo) {
+    RouteTranslator(IrSettings settings, IrServices services, EnvoyConstraints constraints,
+            List<Diagnostic> diagnostics, RouteMemo.Generation memo) {
         this.settings = settings;
+        this.policies = new RoutePolicies(services);
         this.constraints = constraints;
         this.diagnostics = diagnostics;
         this.memo = memo;
@@ -114,6 +117,7 @@ final class RouteTranslator {
             }
             route.addAllRequestHeadersToRemove(ir.requestHeadersToRemove());
             route.addAllResponseHeadersToRemove(ir.responseHeadersToRemove());
+            policies.apply(route, bound);
             return route.build();
         }
     }

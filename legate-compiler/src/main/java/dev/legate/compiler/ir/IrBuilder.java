@@ -32,14 +32,8 @@ public final class IrBuilder {
     public record Inputs(List<Resource<MappingSpec>> mappings, List<Resource<HostSpec>> hosts,
             List<Resource<ListenerSpec>> listeners, List<Resource<TLSContextSpec>> tlsContexts,
             List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace,
-            List<Resource<TCPMappingSpec>> tcpMappings, List<Resource<ResolverSpec>> resolvers) {
-
-        /** Without TCPMappings and resolvers. */
-        public Inputs(List<Resource<MappingSpec>> mappings, List<Resource<HostSpec>> hosts,
-                List<Resource<ListenerSpec>> listeners, List<Resource<TLSContextSpec>> tlsContexts,
-                List<Resource<ModuleSpec>> modules, Map<String, SecretSpec> secrets, String ambassadorNamespace) {
-            this(mappings, hosts, listeners, tlsContexts, modules, secrets, ambassadorNamespace, List.of(), List.of());
-        }
+            List<Resource<TCPMappingSpec>> tcpMappings, List<Resource<ResolverSpec>> resolvers,
+            ServiceInputs services) {
 
         public Inputs {
             tcpMappings = List.copyOf(tcpMappings);
@@ -51,6 +45,13 @@ public final class IrBuilder {
             modules = List.copyOf(modules);
             secrets = Map.copyOf(secrets);
             requireNonNull(ambassadorNamespace, "ambassadorNamespace");
+            requireNonNull(services, "services");
+        }
+
+        /** The same inputs with other AuthService, RateLimitService, LogService and TracingService inputs. */
+        public Inputs withServices(ServiceInputs replacement) {
+            return new Inputs(mappings, hosts, listeners, tlsContexts, modules, secrets, ambassadorNamespace,
+                    tcpMappings, resolvers, replacement);
         }
 
         /**
@@ -82,7 +83,7 @@ public final class IrBuilder {
                 }
             }
             return new Inputs(mappings, hosts, listeners, contexts, modules, secrets, ambassadorNamespace,
-                    tcpMappings, resolvers);
+                    tcpMappings, resolvers, ServiceInputs.of(resources));
         }
     }
 
@@ -99,6 +100,8 @@ public final class IrBuilder {
         hostResolver.addTlsContexts(inputs.tlsContexts());
         List<IrHost> hosts = hostResolver.hosts(inputs.hosts());
 
+        ServiceCompiler.Compiled services = new ServiceCompiler(settings, module, hostResolver.contexts(), diagnostics)
+                .compile(inputs.services());
         List<IrCluster> clusters = new ArrayList<>();
         Resolvers resolvers = new Resolvers(inputs.resolvers());
         MappingCompiler mappings = new MappingCompiler(settings, module, hosts, hostResolver.contexts(), diagnostics,
@@ -106,6 +109,7 @@ public final class IrBuilder {
         List<IrMappingGroup> groups = mappings.compile(inputs.mappings(), clusters);
         List<TcpMappingCompiler.IrTcpGroup> tcpGroups = new TcpMappingCompiler(settings, module,
                 hostResolver.contexts(), resolvers, diagnostics).compile(inputs.tcpMappings(), clusters);
+        clusters = withServiceClusters(clusters, services.clusters());
 
         List<IrListener> listeners = new ListenerBinder(settings, hosts, groups, diagnostics).bind(inputs.listeners());
         listeners = new TcpBinder(hosts, List.copyOf(hostResolver.contexts().values()), diagnostics)
@@ -119,7 +123,23 @@ public final class IrBuilder {
         // Emissary emits every cluster a Mapping asked for, routed or not; so do we, for stable names and stats.
         List<IrTlsContext> contexts = new ArrayList<>(hostResolver.contexts().values());
         contexts.sort(java.util.Comparator.comparing(IrTlsContext::name));
-        return new IrResult(new Ir(settings, listeners, clusters, contexts, hosts, groups), diagnostics);
+        return new IrResult(new Ir(settings, listeners, clusters, contexts, hosts, groups, services.services()),
+                diagnostics);
+    }
+
+    /**
+     * Adds the clusters of the AuthService, RateLimitService, LogServices and TracingService, sorted by Envoy name.
+     * When a Mapping needs a cluster of the same name (e.g. a Mapping to the rate limit service itself), the
+     * service's definition wins, as Emissary creates those first.
+     */
+    private static List<IrCluster> withServiceClusters(List<IrCluster> mappingClusters, List<IrCluster> services) {
+        if (services.isEmpty()) {
+            return mappingClusters;
+        }
+        Map<String, IrCluster> byName = new java.util.TreeMap<>();
+        mappingClusters.forEach(c -> byName.put(c.envoyName(), c));
+        services.forEach(c -> byName.put(c.envoyName(), c));
+        return new ArrayList<>(byName.values());
     }
 
     private static ModuleSpec.AmbassadorConfig ambassadorModule(Inputs inputs, List<Diagnostic> diagnostics) {

@@ -1,6 +1,7 @@
 package dev.legate.compiler.ir;
 
 import dev.legate.model.CircuitBreaker;
+import dev.legate.model.MappingSpec;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -13,18 +14,20 @@ import org.jspecify.annotations.Nullable;
  * @param tlsSni the SNI to send when originating TLS, if any
  * @param endpointSource where an EDS cluster's endpoints come from (a KubernetesEndpointResolver or ConsulResolver);
  *     null for a DNS cluster (the KubernetesServiceResolver, or an IP address)
+ * @param keepalive TCP keepalive to the upstream (the Mapping's, else the Module's), or null for none
  */
 public record IrCluster(String name, String envoyName, String statsName, String dnsType, String lbPolicy,
         long connectTimeoutMs, String address, int port, boolean grpc, boolean originateTls,
         @Nullable String tlsContextName, @Nullable String tlsSni, List<CircuitBreaker> circuitBreakers,
         @Nullable Long idleTimeoutMs, @Nullable Long maxConnectionLifetimeMs, boolean respectDnsTtl,
-        String dnsLookupFamily, Provenance provenance, @Nullable IrEndpointSource endpointSource) {
+        String dnsLookupFamily, Provenance provenance, @Nullable IrEndpointSource endpointSource,
+        MappingSpec.@Nullable KeepAlive keepalive) {
 
     public IrCluster {
         circuitBreakers = List.copyOf(circuitBreakers);
     }
 
-    /** A DNS cluster (no endpoint source). */
+    /** A DNS cluster (no endpoint source) without keepalive. */
     public IrCluster(String name, String envoyName, String statsName, String dnsType, String lbPolicy,
             long connectTimeoutMs, String address, int port, boolean grpc, boolean originateTls,
             @Nullable String tlsContextName, @Nullable String tlsSni, List<CircuitBreaker> circuitBreakers,
@@ -32,19 +35,19 @@ public record IrCluster(String name, String envoyName, String statsName, String 
             String dnsLookupFamily, Provenance provenance) {
         this(name, envoyName, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc, originateTls,
                 tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs, respectDnsTtl,
-                dnsLookupFamily, provenance, null);
+                dnsLookupFamily, provenance, null, null);
     }
 
     public IrCluster withEnvoyName(String shortened) {
         return new IrCluster(name, shortened, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc,
                 originateTls, tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs,
-                respectDnsTtl, dnsLookupFamily, provenance, endpointSource);
+                respectDnsTtl, dnsLookupFamily, provenance, endpointSource, keepalive);
     }
 
     public IrCluster withEndpointSource(@Nullable IrEndpointSource source) {
         return new IrCluster(name, envoyName, statsName, dnsType, lbPolicy, connectTimeoutMs, address, port, grpc,
                 originateTls, tlsContextName, tlsSni, circuitBreakers, idleTimeoutMs, maxConnectionLifetimeMs,
-                respectDnsTtl, dnsLookupFamily, provenance, source);
+                respectDnsTtl, dnsLookupFamily, provenance, source, keepalive);
     }
 
     /** Whether Envoy takes this cluster's endpoints from EDS. */

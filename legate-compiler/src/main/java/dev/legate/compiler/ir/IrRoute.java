@@ -5,12 +5,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One route before it is bound to a Host: match and action. Listeners bind it to virtual hosts in variants (secure,
- * insecure, redirect to HTTPS) as Emissary does.
+ * insecure, redirect to HTTPS) as Emissary does. {@code labelGroups} are its Mapping's rate-limit labels.
  */
 public record IrRoute(IrRouteMatch match, IrRouteAction action, List<IrHeaderValue> requestHeadersToAdd,
         List<IrHeaderValue> responseHeadersToAdd, List<String> requestHeadersToRemove,
         List<String> responseHeadersToRemove, boolean bypassAuth, List<IrHeaderValue> authContextExtensions,
-        Provenance provenance) {
+        Provenance provenance, List<IrLabelGroup> labelGroups) {
 
     public IrRoute {
         requestHeadersToAdd = List.copyOf(requestHeadersToAdd);
@@ -18,6 +18,7 @@ public record IrRoute(IrRouteMatch match, IrRouteAction action, List<IrHeaderVal
         requestHeadersToRemove = List.copyOf(requestHeadersToRemove);
         responseHeadersToRemove = List.copyOf(responseHeadersToRemove);
         authContextExtensions = List.copyOf(authContextExtensions);
+        labelGroups = List.copyOf(labelGroups);
     }
 
     /** A header to add, or a key/value pair. */

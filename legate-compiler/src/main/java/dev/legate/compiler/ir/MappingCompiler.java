@@ -514,7 +514,8 @@ final class MappingCompiler {
         IrCluster cluster = new IrCluster(name, name, statsName, dnsType, lbPolicy,
                 spec.connectTimeoutMs() == null ? 3000 : spec.connectTimeoutMs(), service.hostname(), port,
                 Boolean.TRUE.equals(spec.grpc()), originate, ctx == null ? null : ctx.name(), sni, breakers, idle,
-                lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()));
+                lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()), null,
+                spec.keepalive() != null ? spec.keepalive() : module.keepalive());
         cluster = cluster.withEndpointSource(UpstreamChecks.endpointSource(m.resolver(), service.hostname(), port,
                 m.namespace(), settings, spec.healthChecks(), m.key(), diagnostics));
         clusters.put(key, new ClusterDraft(name, cluster, m.resolver().name()));
@@ -551,7 +552,7 @@ final class MappingCompiler {
             clustersOut.add(new IrCluster(name, envoyName, c.statsName(), c.dnsType(), c.lbPolicy(),
                     c.connectTimeoutMs(), c.address(), c.port(), c.grpc(), c.originateTls(), c.tlsContextName(),
                     c.tlsSni(), c.circuitBreakers(), c.idleTimeoutMs(), c.maxConnectionLifetimeMs(), c.respectDnsTtl(),
-                    c.dnsLookupFamily(), c.provenance(), c.endpointSource()));
+                    c.dnsLookupFamily(), c.provenance(), c.endpointSource(), c.keepalive()));
         }
         return byKey;
     }
@@ -632,7 +633,7 @@ final class MappingCompiler {
             routes.add(new IrRoute(match, new IrRouteAction.Redirect(r.service().normalized(), pathRedirect,
                     prefixRedirect, regexRedirect, code), List.copyOf(addRequest.values()),
                     List.copyOf(addResponse.values()), removeRequest, removeResponse, true, List.of(),
-                    Provenance.of(r.key())));
+                    Provenance.of(r.key()), List.of()));
         } else {
             for (Normalized m : group.mappings) {
                 MappingSpec s = m.spec();
@@ -653,11 +654,17 @@ final class MappingCompiler {
                         m.queryParameters());
                 routes.add(new IrRoute(match, action, List.copyOf(addRequest.values()),
                         List.copyOf(addResponse.values()), removeRequest, removeResponse,
-                        Boolean.TRUE.equals(s.bypassAuth()), context, Provenance.of(m.key())));
+                        Boolean.TRUE.equals(s.bypassAuth()), context, Provenance.of(m.key()),
+                        labelsOf(m)));
             }
         }
         return new IrMappingGroup(group.groupId, group.weight, head.hostGlob(), head.hostRegex(), labels,
                 head.internal(), routes, new Provenance(sources));
+    }
+
+    /** Rate-limit labels are a core key (equal across a group), so each Mapping's own are its group's. */
+    private List<IrLabelGroup> labelsOf(Normalized m) {
+        return RateLimitLabels.parse(m.spec().labels(), module, m.key(), diagnostics);
     }
 
     private static MappingSpec.@Nullable LoadBalancer hashingPolicy(MappingSpec.@Nullable LoadBalancer lb) {

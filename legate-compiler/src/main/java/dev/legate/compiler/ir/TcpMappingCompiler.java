@@ -235,7 +235,7 @@ final class TcpMappingCompiler {
         return new IrCluster(name, name, statsName, "STRICT_DNS", "ROUND_ROBIN", 3000, service.hostname(), port,
                 false, originate, ctx == null ? null : ctx.name(), originate && ctx != null ? ctx.sni() : null,
                 breakers, settings.clusterIdleTimeoutMs(), settings.clusterMaxConnectionLifetimeMs(), false, family,
-                Provenance.of(r.key()), source);
+                Provenance.of(r.key()), source, null);
     }
 
     private @Nullable IrTcpGroup group(List<Member> members, Map<String, String> envoyNameOf) {

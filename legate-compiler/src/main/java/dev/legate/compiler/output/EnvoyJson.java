@@ -57,7 +57,13 @@ public final class EnvoyJson {
 
     /** The bootstrap as a message; listeners still refer to their routes by name (see {@link #writeBootstrap}). */
     public static Bootstrap bootstrap(EnvoyConfig config) {
-        return Bootstrap.newBuilder()
+        Bootstrap.Builder bootstrap = Bootstrap.newBuilder();
+        if (config.runtime().getFieldsCount() > 0) {
+            bootstrap.setLayeredRuntime(io.envoyproxy.envoy.config.bootstrap.v3.LayeredRuntime.newBuilder()
+                    .addLayers(io.envoyproxy.envoy.config.bootstrap.v3.RuntimeLayer.newBuilder()
+                            .setName("static_layer").setStaticLayer(config.runtime())));
+        }
+        return bootstrap
                 .setAdmin(Admin.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
                         SocketAddress.newBuilder().setAddress("127.0.0.1").setPortValue(ADMIN_PORT))))
                 .setStaticResources(Bootstrap.StaticResources.newBuilder()

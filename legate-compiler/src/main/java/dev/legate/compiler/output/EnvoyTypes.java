@@ -24,7 +24,24 @@ public final class EnvoyTypes {
             io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDefaultInstance(),
             io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol.getDefaultInstance(),
             io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance(),
-            io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDefaultInstance());
+            io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDefaultInstance(),
+            // AuthService, RateLimitService, LogService, TracingService and the Module's HTTP filters.
+            io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.grpc_web.v3.GrpcWeb.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.grpc_http1_bridge.v3.Config.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.grpc_stats.v3.FilterConfig.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.compressor.v3.Compressor.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.compression.gzip.compressor.v3.Gzip.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.buffer.v3.Buffer.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig.getDefaultInstance(),
+            io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.TcpGrpcAccessLogConfig.getDefaultInstance(),
+            io.envoyproxy.envoy.config.trace.v3.ZipkinConfig.getDefaultInstance(),
+            io.envoyproxy.envoy.config.trace.v3.DatadogConfig.getDefaultInstance(),
+            io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig.getDefaultInstance());
 
     private static final Map<String, Message> BY_NAME = PROTOTYPES.stream()
             .collect(Collectors.toUnmodifiableMap(m -> m.getDescriptorForType().getFullName(), Function.identity()));
