@@ -115,10 +115,9 @@ final class StatusWriterTest {
         JsonNode broken = status("Listener", "broken");
         assertThat(broken.at("/conditions/0/status").asText()).isEqualTo("False");
         assertThat(broken.at("/conditions/0/message").asText()).contains("port");
-        // Accepted, with the warning that TCPMappings have no effect yet.
         JsonNode db = status("TCPMapping", "db");
         assertThat(db.at("/conditions/0/status").asText()).isEqualTo("True");
-        assertThat(db.at("/conditions/0/message").asText()).startsWith("accepted with warnings:");
+        assertThat(db.at("/conditions/0/message").asText()).isEqualTo("accepted");
 
         // Meant for another instance (ambassador_id): never touched.
         assertThat(status("Mapping", "other-instance")).isNull();

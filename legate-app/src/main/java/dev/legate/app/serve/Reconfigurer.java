@@ -115,7 +115,6 @@ public final class Reconfigurer implements Runnable {
             SourceRead read = source.read();
             snapshot = read.snapshot();
             lastChanges = read.changes();
-            // Endpoint-only changes still take the full path: the compiler has no endpoints-only entry point yet.
             LOG.debug("reconfiguration {}: changed kinds {}{}", number, read.changes(),
                     read.changes().endpointsOnly() ? " (endpoints only)" : "");
         } catch (IOException e) {

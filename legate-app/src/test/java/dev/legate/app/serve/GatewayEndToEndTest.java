@@ -150,7 +150,8 @@ final class GatewayEndToEndTest {
             String clusters = client.acked().get(XdsType.CLUSTER);
             assertThat(endpointText(client)).contains("k8s/default/cart/80").contains("10.0.0.1");
 
-            Files.writeString(endpoints, cartEndpoints("10.0.0.2"));
+            // Replaced in one step: a half-written file would be a parse error, which no fast path can take.
+            writeAtomically(endpoints, cartEndpoints("10.0.0.2"));
             awaitAcked(client, XdsType.ENDPOINT, eds);
             assertThat(endpointText(client)).contains("10.0.0.2").doesNotContain("10.0.0.1");
             assertThat(gateway.reconfigurer().lastGood().get().path()).isEqualTo(Reconfigurer.CompilePath.ENDPOINTS);
