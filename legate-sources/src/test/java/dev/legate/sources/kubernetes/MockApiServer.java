@@ -150,7 +150,7 @@ public final class MockApiServer implements AutoCloseable {
 
     /** Closes every connection (watches included) and serves the same objects again on the same port. */
     public void restart() {
-        server.destroy();
+        destroy();
         goneOnce.clear();
         forgetHistory = true;
         server = newServer();
@@ -159,6 +159,22 @@ public final class MockApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.destroy();
+        destroy();
+    }
+
+    /**
+     * Stops the server. The mock web server waits a bounded time for its connections to end and then throws; a watch
+     * whose client has just closed may still be ending then (seen on a loaded machine). The port is closed either
+     * way, which is all a test needs of a stopped server.
+     */
+    private void destroy() {
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+            }
+            System.err.println("mock API server: connections still open after the shutdown timeout; going on");
+        }
     }
 }
