@@ -627,12 +627,13 @@ public final class ConfigGenerator {
             spec.put("cluster_idle_timeout_ms", 60_000);
             count("cluster_idle_timeout_ms");
         }
-        // With the AuthService and RateLimitService below: 12% of base Mappings skip auth or carry rate-limit labels.
-        if (chance(0.07)) {
+        // With the AuthService and RateLimitService below: 14% of base Mappings skip auth or carry rate-limit labels
+        // (over 10% of all Mappings, canaries and shadows included).
+        if (chance(0.08)) {
             spec.put("bypass_auth", true);
             count("bypass_auth");
         }
-        if (chance(0.05)) {
+        if (chance(0.06)) {
             List<Object> perClient = List.of(ordered("remote_address", ordered("key", "remote_address")),
                     ordered("request_headers", ordered("key", "tenant", "header_name", "x-tenant")));
             List<Object> perRoute = List.of(ordered("destination_cluster", ordered("key", "destination_cluster")),
