@@ -22,6 +22,9 @@ public final class Main implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", LegateLogManager.class.getName());
+        }
         System.exit(run(args));
     }
 
