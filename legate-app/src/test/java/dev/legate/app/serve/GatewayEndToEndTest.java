@@ -47,6 +47,14 @@ final class GatewayEndToEndTest {
                     .replace("prefix: /backend/\n  service: quote-v2", "prefix: /backend/\n  service: quote-v3"));
             String changed = awaitRoutes(client, "cluster_quote_v3_default");
             assertThat(routeText(client)).contains("cluster_quote_v3_default").doesNotContain("quote_v2");
+            // The publish ends with the clean-up step (the unused cluster goes): wait for it before listening for
+            // silence.
+            long cleanup = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (client.held(XdsType.CLUSTER).containsKey("cluster_quote_v2_default")
+                    || !gateway.xds().versions().clusters().equals(client.acked().get(XdsType.CLUSTER))) {
+                assertThat(System.nanoTime()).as("the clean-up step within 20 s").isLessThan(cleanup);
+                Thread.sleep(20);
+            }
 
             // A change that changes nothing (a comment): recompiled, nothing pushed.
             client.drain();
