@@ -17,7 +17,7 @@
 #    3 Hosts) with dev.legate.bench.ConfigGenerator into a temporary directory, and
 #    compiles it once in-process (dev.legate.bench.CompileCheck) to count diagnostics by
 #    severity, routes, clusters, and the size of envoy.json, and to time the stages;
-# 3. runs the JMH benchmark dev.legate.bench.CompileBenchmark (compile, and compile +
+# 3. runs the JMH benchmark dev.legate.bench.CompileBenchmark (a full compile, a compile after one edit, compile +
 #    envoy.json, at 1,000 and 10,000 Mappings; 3 warm-up and 5 measured iterations of
 #    3 s, 1 fork, -Xmx1g; with -prof gc for the allocation per compile);
 # 4. runs the whole process, `./legate compile CONFIG --output OUT`, N times (default 3)

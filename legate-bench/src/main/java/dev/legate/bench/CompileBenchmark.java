@@ -1,9 +1,14 @@
 package dev.legate.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.Compiler;
+import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceSnapshot;
+import dev.legate.envoy.constraints.EnvoyConstraints;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,14 +25,17 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The in-process compile time of a generated configuration ({@link ConfigGenerator}, one Service per 20 Mappings),
- * after warm-up. The YAML is generated and parsed once per trial; each invocation compiles the same snapshot with one
- * reused {@link Compiler}, as a long-running control plane would.
+ * after warm-up. The YAML is generated and parsed once per trial.
  *
  * <ul>
- *   <li>{@code compile}: {@code Compiler.compile(snapshot)}, the whole pipeline from parsed documents to Envoy
- *       protos (decode and validate, IR, Envoy translation, Envoy constraint checks);
- *   <li>{@code compileAndSerialize}: the same, plus envoy.json (the bootstrap, as {@code legate compile} writes it;
- *       see {@link EnvoyOutput}) written to a writer that only counts characters.
+ *   <li>{@code compile}: a full compile, {@code Compiler.compile(snapshot)} on a compiler that has compiled nothing
+ *       before (it shares only Envoy's constraint validators, which a fresh process builds once): the whole pipeline
+ *       from parsed documents to Envoy protos (decode and validate, IR, Envoy translation, Envoy constraint checks);
+ *   <li>{@code compileAfterEdit}: what {@code legate serve} does after one edit: one reused compiler alternates
+ *       between two snapshots that differ in one Mapping's prefix, so each compile reuses the previous one's decoded
+ *       documents and translated routes (see {@code RouteMemo}) for everything but that Mapping;
+ *   <li>{@code compileAndSerialize}: a full compile plus envoy.json (the bootstrap, as {@code legate compile} writes
+ *       it; see {@link EnvoyOutput}) written to a writer that only counts characters.
  * </ul>
  *
  * Sized for a 2-core machine: 6 warm-up and 5 measured iterations of 4 s, 1 fork, a 1 GB heap (the JVM's default
@@ -47,12 +55,17 @@ public class CompileBenchmark {
     public int mappings;
 
     private ResourceSnapshot snapshot;
+    private ResourceSnapshot edited;
+    private boolean flip;
+    private EnvoyConstraints constraints;
     private Compiler compiler;
 
     @Setup(Level.Trial)
     public void setUp() {
         snapshot = ConfigGenerator.snapshot(ConfigGenerator.Settings.forMappings(mappings));
-        compiler = new Compiler(CompileOptions.DEFAULTS);
+        edited = withOneMappingEdited(snapshot);
+        constraints = new EnvoyConstraints();
+        compiler = new Compiler(CompileOptions.DEFAULTS, constraints);
         CompileResult first = compiler.compile(snapshot);
         long errors = first.errorCount();
         if (errors > 0) {
@@ -63,14 +76,35 @@ public class CompileBenchmark {
         }
     }
 
+    /** {@code snapshot} with the prefix of its first Mapping changed (a new document; all others the same instances). */
+    private static ResourceSnapshot withOneMappingEdited(ResourceSnapshot snapshot) {
+        List<RawDocument> documents = new ArrayList<>(snapshot.documents());
+        for (int i = 0; i < documents.size(); i++) {
+            RawDocument d = documents.get(i);
+            if ("Mapping".equals(d.tree().path("kind").asText()) && d.tree().path("spec").has("prefix")) {
+                ObjectNode tree = d.tree().deepCopy();
+                ((ObjectNode) tree.get("spec")).put("prefix", tree.get("spec").get("prefix").asText() + "edited/");
+                documents.set(i, new RawDocument(tree, d.location()));
+                return new ResourceSnapshot(documents, snapshot.loadDiagnostics());
+            }
+        }
+        throw new IllegalStateException("the generated configuration has no Mapping with a prefix");
+    }
+
     @Benchmark
     public CompileResult compile() {
-        return compiler.compile(snapshot);
+        return new Compiler(CompileOptions.DEFAULTS, constraints).compile(snapshot);
+    }
+
+    @Benchmark
+    public CompileResult compileAfterEdit() {
+        flip = !flip;
+        return compiler.compile(flip ? edited : snapshot);
     }
 
     @Benchmark
     public long compileAndSerialize() {
-        CompileResult result = compiler.compile(snapshot);
+        CompileResult result = new Compiler(CompileOptions.DEFAULTS, constraints).compile(snapshot);
         EnvoyOutput.CountingWriter out = new EnvoyOutput.CountingWriter();
         EnvoyOutput.write(result.envoy(), out);
         return out.count;
