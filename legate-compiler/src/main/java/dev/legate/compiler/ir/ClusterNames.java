@@ -68,4 +68,27 @@ final class ClusterNames {
             throw new IllegalStateException("SHA-1 is required of every Java runtime", e);
         }
     }
+
+    /**
+     * The part of a cluster's name that Emissary derives from one circuit breaker ({@code cb} + the priority's initial
+     * + {@code c}/{@code p}/{@code r}/{@code t} and each limit that is set), so that Mappings with different breakers
+     * get different clusters.
+     */
+    static String circuitBreakerPart(dev.legate.model.CircuitBreaker b) {
+        StringBuilder n = new StringBuilder("cb");
+        n.append(b.priority() == null ? "n" : b.priority().toLowerCase(java.util.Locale.ROOT).substring(0, 1));
+        if (b.maxConnections() != null) {
+            n.append('c').append(b.maxConnections());
+        }
+        if (b.maxPendingRequests() != null) {
+            n.append('p').append(b.maxPendingRequests());
+        }
+        if (b.maxRequests() != null) {
+            n.append('r').append(b.maxRequests());
+        }
+        if (b.maxRetries() != null) {
+            n.append('t').append(b.maxRetries());
+        }
+        return n.toString();
+    }
 }

@@ -456,21 +456,7 @@ final class MappingCompiler {
         List<CircuitBreaker> breakers = spec.circuitBreakers() != null ? spec.circuitBreakers()
                 : module.circuitBreakers() != null ? module.circuitBreakers() : List.of();
         for (CircuitBreaker b : breakers) {
-            StringBuilder n = new StringBuilder("cb");
-            n.append(b.priority() == null ? "n" : b.priority().toLowerCase(Locale.ROOT).substring(0, 1));
-            if (b.maxConnections() != null) {
-                n.append('c').append(b.maxConnections());
-            }
-            if (b.maxPendingRequests() != null) {
-                n.append('p').append(b.maxPendingRequests());
-            }
-            if (b.maxRequests() != null) {
-                n.append('r').append(b.maxRequests());
-            }
-            if (b.maxRetries() != null) {
-                n.append('t').append(b.maxRetries());
-            }
-            fields.add(n.toString());
+            fields.add(ClusterNames.circuitBreakerPart(b));
         }
         MappingSpec.LoadBalancer lb = spec.loadBalancer() != null ? spec.loadBalancer() : module.loadBalancer();
         String lbPolicy = "ROUND_ROBIN";

@@ -532,21 +532,7 @@ final class ServiceCompiler {
         fields.add(namespace);
         List<CircuitBreaker> cbs = breakers == null ? List.of() : breakers;
         for (CircuitBreaker b : cbs) {
-            StringBuilder n = new StringBuilder("cb");
-            n.append(b.priority() == null ? "n" : b.priority().toLowerCase(Locale.ROOT).substring(0, 1));
-            if (b.maxConnections() != null) {
-                n.append('c').append(b.maxConnections());
-            }
-            if (b.maxPendingRequests() != null) {
-                n.append('p').append(b.maxPendingRequests());
-            }
-            if (b.maxRequests() != null) {
-                n.append('r').append(b.maxRequests());
-            }
-            if (b.maxRetries() != null) {
-                n.append('t').append(b.maxRetries());
-            }
-            fields.add(n.toString());
+            fields.add(ClusterNames.circuitBreakerPart(b));
         }
         String name = ClusterNames.sanitize(String.join("_", fields));
         if (clusters.containsKey(name)) {
