@@ -99,27 +99,25 @@ final class RouteTranslator {
 
     private Route build(IrBoundRoute bound) throws InvalidRouteException {
         IrRoute ir = bound.route();
-        {
-            Route.Builder route = Route.newBuilder().setMatch(match(ir.match(), bound.xfp()));
-            if (bound.action() == Variant.REDIRECT) {
-                route.setRedirect(RedirectAction.newBuilder().setHttpsRedirect(true));
-            } else {
-                switch (ir.action()) {
-                    case IrRouteAction.Forward f -> forward(route, f);
-                    case IrRouteAction.Redirect r -> route.setRedirect(redirect(r));
-                }
+        Route.Builder route = Route.newBuilder().setMatch(match(ir.match(), bound.xfp()));
+        if (bound.action() == Variant.REDIRECT) {
+            route.setRedirect(RedirectAction.newBuilder().setHttpsRedirect(true));
+        } else {
+            switch (ir.action()) {
+                case IrRouteAction.Forward f -> forward(route, f);
+                case IrRouteAction.Redirect r -> route.setRedirect(redirect(r));
             }
-            for (IrRoute.IrHeaderValue h : ir.requestHeadersToAdd()) {
-                route.addRequestHeadersToAdd(headerOption(h));
-            }
-            for (IrRoute.IrHeaderValue h : ir.responseHeadersToAdd()) {
-                route.addResponseHeadersToAdd(headerOption(h));
-            }
-            route.addAllRequestHeadersToRemove(ir.requestHeadersToRemove());
-            route.addAllResponseHeadersToRemove(ir.responseHeadersToRemove());
-            policies.apply(route, bound);
-            return route.build();
         }
+        for (IrRoute.IrHeaderValue h : ir.requestHeadersToAdd()) {
+            route.addRequestHeadersToAdd(headerOption(h));
+        }
+        for (IrRoute.IrHeaderValue h : ir.responseHeadersToAdd()) {
+            route.addResponseHeadersToAdd(headerOption(h));
+        }
+        route.addAllRequestHeadersToRemove(ir.requestHeadersToRemove());
+        route.addAllResponseHeadersToRemove(ir.responseHeadersToRemove());
+        policies.apply(route, bound);
+        return route.build();
     }
 
     /** A user value Envoy would not accept. */
