@@ -13,21 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Bad input never throws, is reported against the right resource, and leaves the rest of the configuration. */
 final class BadInputTest {
 
-    private static final String LISTENER_AND_HOST = """
-            apiVersion: getambassador.io/v3alpha1
-            kind: Listener
-            metadata: {name: http}
-            spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
-            ---
-            apiVersion: getambassador.io/v3alpha1
-            kind: Host
-            metadata: {name: any}
-            spec: {hostname: "*", requestPolicy: {insecure: {action: Route}}}
-            ---
-            apiVersion: getambassador.io/v3alpha1
-            kind: Mapping
-            metadata: {name: good}
-            spec: {hostname: "*", prefix: /good/, service: good}
+    private static final String LISTENER_AND_HOST = Fixtures.OPEN_HTTP_WITH_GOOD_MAPPING + """
             ---
             apiVersion: getambassador.io/v3alpha1
             kind: Module

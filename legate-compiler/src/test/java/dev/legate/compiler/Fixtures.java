@@ -25,6 +25,27 @@ final class Fixtures {
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
     static final Compiler COMPILER = new Compiler(CompileOptions.DEFAULTS);
 
+    /**
+     * A cleartext Listener on 8080, a Host for every name that routes insecure requests, and one valid Mapping: the
+     * base that bad-input tests add their documents to, checking that the good route survives.
+     */
+    static final String OPEN_HTTP_WITH_GOOD_MAPPING = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Listener
+            metadata: {name: http}
+            spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
+            ---
+            apiVersion: getambassador.io/v3alpha1
+            kind: Host
+            metadata: {name: any}
+            spec: {hostname: "*", requestPolicy: {insecure: {action: Route}}}
+            ---
+            apiVersion: getambassador.io/v3alpha1
+            kind: Mapping
+            metadata: {name: good}
+            spec: {hostname: "*", prefix: /good/, service: good}
+            """;
+
     private Fixtures() {
     }
 

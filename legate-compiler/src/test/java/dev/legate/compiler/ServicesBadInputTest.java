@@ -15,22 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 final class ServicesBadInputTest {
 
-    private static final String BASE = """
-            apiVersion: getambassador.io/v3alpha1
-            kind: Listener
-            metadata: {name: http}
-            spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
-            ---
-            apiVersion: getambassador.io/v3alpha1
-            kind: Host
-            metadata: {name: any}
-            spec: {hostname: "*", requestPolicy: {insecure: {action: Route}}}
-            ---
-            apiVersion: getambassador.io/v3alpha1
-            kind: Mapping
-            metadata: {name: good}
-            spec: {hostname: "*", prefix: /good/, service: good}
-            """;
+    private static final String BASE = Fixtures.OPEN_HTTP_WITH_GOOD_MAPPING;
 
     /** Fields of each kind, as written in YAML; a valid document is made from all of them, then one is spoiled. */
     private static final Map<String, Map<String, String>> VALID = Map.of(
