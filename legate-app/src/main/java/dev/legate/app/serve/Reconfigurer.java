@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -67,8 +67,11 @@ public final class Reconfigurer implements Runnable {
     private final Clock clock;
     private volatile ChangedKinds lastChanges = ChangedKinds.unknown();
     private final AtomicReference<@Nullable Good> lastGood = new AtomicReference<>();
-    /** Told of every configuration that went out (or was unchanged), on the reconfiguration thread. */
-    private final List<Consumer<CompileResult>> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Told of every configuration that went out (or was unchanged), on the reconfiguration thread. Guarded by itself,
+     * so that a listener added while a configuration goes out is told of it exactly once.
+     */
+    private final List<Consumer<CompileResult>> listeners = new ArrayList<>();
     private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
     /** The snapshot the last good configuration was compiled from. Used only on the reconfiguration thread. */
     private @Nullable ResourceSnapshot lastGoodSnapshot;
