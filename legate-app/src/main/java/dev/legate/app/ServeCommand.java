@@ -2,6 +2,7 @@ package dev.legate.app;
 
 import dev.legate.app.serve.EnvoySupervisor;
 import dev.legate.app.serve.Gateway;
+import dev.legate.app.serve.PortUnavailableException;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.sources.DerivedSource;
 import dev.legate.sources.DirectorySource;
@@ -171,11 +172,18 @@ final class ServeCommand implements Callable<Integer> {
                 .orElse(List.of());
         List<DerivedSource> derived = List.of(new ConsulCatalogWatcher(options.ambassadorId(),
                 ConsulCatalogWatcher.DEFAULT_WAIT));
-        Gateway gateway = Gateway.start(new Gateway.Settings(dir, options, adsAddress, probeAddress, stateDir,
-                snapshotKeep, holdoff, maxDelay, envoyBinary, drainTime, adminPort,
-                nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")),
-                new Gateway.DiagSettings(noSnapshotServer ? Optional.empty() : Optional.of(snapshotAddress)),
-                LayeredSource.of(primary, extras, derived));
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(new Gateway.Settings(dir, options, adsAddress, probeAddress, stateDir,
+                    snapshotKeep, holdoff, maxDelay, envoyBinary, drainTime, adminPort,
+                    nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")),
+                    new Gateway.DiagSettings(noSnapshotServer ? Optional.empty() : Optional.of(snapshotAddress)),
+                    LayeredSource.of(primary, extras, derived));
+        } catch (PortUnavailableException e) {
+            spec.commandLine().getErr().println("legate serve: " + e.getMessage() + " (is another legate serve "
+                    + "running?)");
+            return 1;
+        }
         if (gateway.supervisesEnvoy()) {
             LOG.info("Envoy: running {} (admin on 127.0.0.1:{})", envoyBinary.get(), adminPort);
         } else {

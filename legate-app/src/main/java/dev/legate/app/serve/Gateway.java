@@ -2,6 +2,7 @@ package dev.legate.app.serve;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.io.Closer;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.compiler.Compiler;
 import dev.legate.diag.DiagHttp;
@@ -112,28 +113,44 @@ public final class Gateway implements AutoCloseable {
         return start(s, DiagSettings.WITHOUT_SNAPSHOT_SERVER, source);
     }
 
-    /** Serves what {@code source} reads; the gateway starts it, and closes it on {@link #close()}. */
+    /**
+     * Serves what {@code source} reads; the gateway starts it, and closes it on {@link #close()}. When a part cannot
+     * start (a port in use, say), the parts already started are closed again before the exception is thrown: a
+     * failed start leaves no thread or port behind.
+     */
     public static Gateway start(Settings s, DiagSettings diag, SnapshotSource source) throws IOException {
         requireNonNull(diag, "diag");
         requireNonNull(source, "source");
+        Closer started = Closer.create();
+        started.register(source::close);
+        try {
+            return startParts(s, diag, source, started);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                started.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static Gateway startParts(Settings s, DiagSettings diag, SnapshotSource source, Closer started)
+            throws IOException {
         Files.createDirectories(s.stateDir());
         SnapshotStore snapshots = new SnapshotStore(s.stateDir().resolve("snapshots"), s.snapshotKeep());
-        XdsServer xds = XdsServer.start(s.adsAddress());
+        started.register(snapshots::close);
+        XdsServer xds = PortUnavailableException.listen("ADS server", "--ads-address", s.adsAddress(),
+                () -> XdsServer.start(s.adsAddress()));
+        started.register(xds::close);
         Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
                 new XdsPublisher(xds), snapshots, Clock.systemUTC());
         // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
         // first compile runs while the rest is set up.
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, xds);
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
-        try {
-            source.start(debouncer::changed);
-        } catch (IOException | RuntimeException e) {
-            debouncer.close();
-            xds.close();
-            snapshots.close();
-            source.close();
-            throw e;
-        }
+        started.register(debouncer::close);
+        source.start(debouncer::changed);
         debouncer.now();
 
         Path bootstrap = s.stateDir().resolve("bootstrap-ads.json");
@@ -144,18 +161,26 @@ public final class Gateway implements AutoCloseable {
                 s.compileOptions().ambassadorId(), adsForEnvoy, s.adminPort())) + "\n", StandardCharsets.UTF_8);
         EnvoySupervisor supervisor = s.envoy().map(bin -> EnvoySupervisor.start(bin, bootstrap, s.adminPort(),
                 s.drainTime(), List.of())).orElse(null);
+        if (supervisor != null) {
+            started.register(supervisor::close);
+        }
         // The diagnostics (and their metrics registry) are made after the first compile has started, not before.
         Diagnostics diagnostics = new Diagnostics(new DiagOptions(s.compileOptions().ambassadorId(),
                 diag.snapshotAddress(), s.envoy().isPresent() ? OptionalInt.of(s.adminPort()) : OptionalInt.empty()),
                 feed, Clock.systemUTC());
+        started.register(diagnostics::close);
         feed.reportTo(diagnostics);
         BooleanSupplier ready = () -> reconfigurer.lastGood().isPresent()
                 && (supervisor == null || supervisor.ready());
-        ProbeServer probes = ProbeServer.start(s.probeAddress(), ready);
+        ProbeServer probes = PortUnavailableException.listen("probes and diagnostics", "--probe-address",
+                s.probeAddress(), () -> ProbeServer.start(s.probeAddress(), ready));
+        started.register(probes::close);
         feed.readiness(ready);
         new DiagHttp(diagnostics).handlers().forEach(probes::mount);
         SnapshotServer snapshotServer = diag.snapshotAddress().isPresent()
-                ? SnapshotServer.start(diag.snapshotAddress().get(), diagnostics) : null;
+                ? PortUnavailableException.listen("snapshot server", "--snapshot-address",
+                        diag.snapshotAddress().get(), () -> SnapshotServer.start(diag.snapshotAddress().get(),
+                                diagnostics)) : null;
 
         LOG.info("Legate serve: watching {} (holdoff {} ms, max delay {} ms)", source.describe(),
                 s.holdoff().toMillis(), s.maxDelay().toMillis());
