@@ -508,6 +508,14 @@ final class ServiceCompiler {
             diagnostics.add(Diagnostic.warning(r.key(), "spec.config.propagation_modes: not supported by the Envoy "
                     + "API this version of Legate speaks; ignored"));
         }
+        if (c != null && c.accessTokenFile() != null) {
+            diagnostics.add(Diagnostic.warning(r.key(), "spec.config.access_token_file: used only by the lightstep "
+                    + "driver, which Emissary 3.4 removed; ignored"));
+        }
+        if (c != null && c.collectorCluster() != null) {
+            diagnostics.add(Diagnostic.warning(r.key(), "spec.config.collector_cluster: the collector's cluster is "
+                    + "the one made from spec.service (as in Emissary, which overrides this key); ignored"));
+        }
         List<IrTracing.CustomTag> tags = new ArrayList<>();
         if (s.customTags() != null) {
             for (TracingServiceSpec.CustomTag t : s.customTags()) {
