@@ -42,6 +42,18 @@ final class ProtoJsonWriter {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final Map<Descriptor, List<FieldDescriptor>> PLANS = new ConcurrentHashMap<>();
     private static final SerializedString TYPE_KEY = new SerializedString("@type");
+    /** The well-known types found below routes, by full name, to parse them as their generated classes. */
+    private static final Map<String, Message> WELL_KNOWN = java.util.stream.Stream.of(Any.getDefaultInstance(),
+            com.google.protobuf.Duration.getDefaultInstance(), com.google.protobuf.Timestamp.getDefaultInstance(),
+            com.google.protobuf.BoolValue.getDefaultInstance(), com.google.protobuf.Int32Value.getDefaultInstance(),
+            com.google.protobuf.UInt32Value.getDefaultInstance(), com.google.protobuf.Int64Value.getDefaultInstance(),
+            com.google.protobuf.UInt64Value.getDefaultInstance(), com.google.protobuf.FloatValue.getDefaultInstance(),
+            com.google.protobuf.DoubleValue.getDefaultInstance(), com.google.protobuf.StringValue.getDefaultInstance(),
+            com.google.protobuf.BytesValue.getDefaultInstance(), com.google.protobuf.Struct.getDefaultInstance(),
+            com.google.protobuf.Value.getDefaultInstance(), com.google.protobuf.ListValue.getDefaultInstance(),
+            com.google.protobuf.Empty.getDefaultInstance(), com.google.protobuf.FieldMask.getDefaultInstance())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(m -> m.getDescriptorForType().getFullName(),
+                    m -> (Message) m));
 
     private final JsonFormat.TypeRegistry registry;
     private final Map<String, RouteConfiguration> inlineRoutes;
@@ -120,7 +132,7 @@ final class ProtoJsonWriter {
     private void writeMap(Message message, FieldDescriptor field, int count, JsonGenerator g) throws IOException {
         FieldDescriptor keyField = field.getMessageType().findFieldByNumber(1);
         FieldDescriptor valueField = field.getMessageType().findFieldByNumber(2);
-        // JsonFormat prints map entries in key order (it sorts them); so do we.
+        // Map entries in key order (JsonFormat's sortingMapKeys), whatever order the map was built in.
         List<Message> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             entries.add((Message) message.getRepeatedField(field, i));
@@ -346,12 +358,10 @@ final class ProtoJsonWriter {
         String name = type.getFullName();
         if (name.startsWith("google.protobuf.") || type == SdsSecretConfig.getDescriptor()) {
             // The few well-known types (and a secret reference) are rare below a route: the reflective way.
-            Message parsed = type == Any.getDescriptor() ? Any.parseFrom(in)
-                    : type == com.google.protobuf.Duration.getDescriptor() ? com.google.protobuf.Duration.parseFrom(in)
-                    : type == SdsSecretConfig.getDescriptor() ? SdsSecretConfig.parseFrom(in)
-                    : EnvoyTypes.prototype(name) != null
-                            ? EnvoyTypes.prototype(name).getParserForType().parseFrom(in)
-                            : com.google.protobuf.DynamicMessage.parseFrom(type, in);
+            Message prototype = type == SdsSecretConfig.getDescriptor() ? SdsSecretConfig.getDefaultInstance()
+                    : WELL_KNOWN.get(name);
+            Message parsed = prototype != null ? prototype.getParserForType().parseFrom(in)
+                    : com.google.protobuf.DynamicMessage.parseFrom(type, in);
             writeMessage(parsed, g);
             return;
         }
