@@ -8,7 +8,6 @@ import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.bootstrap.v3.LayeredRuntime;
 import io.envoyproxy.envoy.config.bootstrap.v3.RuntimeLayer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,9 +82,12 @@ final class BootstrapFile implements Consumer<CompileResult> {
                 try {
                     write(runtime);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + file, e);
+                    // Tried again with the next configuration that goes out; Envoy meanwhile starts on the file as it is.
+                    LOG.error("cannot write {}: {}", file.toAbsolutePath(), e.toString());
                 }
-                if (!first) {
+                if (!runtime.equals(written)) {
+                    LOG.warn("{} does not carry the Module's runtime_flags yet", file.toAbsolutePath());
+                } else if (!first) {
                     LOG.warn("the Module's runtime_flags changed: {} is rewritten; Envoy reads runtime flags only "
                             + "when it starts, so they apply from {} next start", file.toAbsolutePath(),
                             envoyStart == EnvoyStart.SUPERVISED ? "the supervised Envoy's" : "each Envoy's");
