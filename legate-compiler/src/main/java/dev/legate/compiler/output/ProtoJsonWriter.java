@@ -17,6 +17,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import java.io.IOException;
@@ -105,7 +106,12 @@ final class ProtoJsonWriter {
             return;
         }
         g.writeStartObject();
-        writeFields(message, descriptor, g);
+        if (descriptor == RouteConfiguration.getDescriptor() || descriptor == VirtualHost.getDescriptor()) {
+            // Walked field by field, so that each of their routes goes through writeRoute and its memo.
+            writeFields(message, descriptor, g);
+        } else {
+            transcode(descriptor, message.toByteString().newCodedInput(), g);
+        }
         g.writeEndObject();
     }
 
