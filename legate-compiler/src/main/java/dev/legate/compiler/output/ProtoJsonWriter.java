@@ -32,11 +32,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes Envoy protos as JSON the way {@link JsonFormat} does with proto field names (same keys, same order, same
- * value spelling), but streaming and much faster, for configurations with hundreds of thousands of routes. Two
- * things make the difference: fields are walked from a per-type plan instead of {@code getAllFields()}, and a
- * {@link Route} shared by several virtual hosts is rendered once and copied. An HTTP connection manager that refers
- * to its routes by name (RDS) gets them inlined as {@code route_config} when they are provided, which is what a
- * static bootstrap needs.
+ * value spelling; map entries sorted by key), but streaming and much faster, for configurations with hundreds of
+ * thousands of routes. Three things make the difference: messages are written from their wire form (the fields that
+ * are set, in field-number order, with no reflection; see {@link #transcode}); each distinct {@link Route} and each
+ * distinct {@code Any} below a connection manager is rendered once as UTF-8 and copied as bytes wherever it recurs;
+ * and route tables and virtual hosts, the only messages walked field by field (from a per-type plan), hand their
+ * routes to that memo. An HTTP connection manager that refers to its routes by name (RDS) gets them inlined as
+ * {@code route_config} when they are provided, which is what a static bootstrap needs.
  */
 final class ProtoJsonWriter {
 
