@@ -103,7 +103,8 @@ final class CompileCommand implements Callable<Integer> {
             writeAll(List.of(
                     new Output(outputDir.resolve("envoy.json"), Content.bytes(stream -> EnvoyJson.writeBootstrap(
                             result.envoy(), stream))),
-                    new Output(outputDir.resolve("ir.json"), w -> Reports.writeIrJson(result.ir(), w)),
+                    new Output(outputDir.resolve("ir.json"), Content.bytes(stream -> Reports.writeIrJson(result.ir(),
+                            stream))),
                     new Output(outputDir.resolve("snapshot.yaml"),
                             w -> w.write(Reports.snapshotYaml(result.resources()))),
                     new Output(outputDir.resolve("diagnostics.json"),

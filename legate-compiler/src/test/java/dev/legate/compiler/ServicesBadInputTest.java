@@ -141,4 +141,57 @@ final class ServicesBadInputTest {
         assertThat(result.envoy().listeners().get(0).toString()).contains("envoy.filters.http.lua")
                 .doesNotContain("envoy.filters.http.ext_authz");
     }
+
+    /** A further AuthService that differs in one setting besides auth_service, and the field's name in the error. */
+    private static final Map<String, String> CANARY_CONFLICTS = Map.ofEntries(Map.entry("proto", "grpc"),
+            Map.entry("path_prefix", "/y"), Map.entry("timeout_ms", "200"), Map.entry("add_auth_headers", "{k: w}"),
+            Map.entry("include_body", "{max_bytes: 20}"), Map.entry("failure_mode_allow", "false"),
+            Map.entry("status_on_error", "{code: 502}"), Map.entry("protocol_version", "v2"),
+            Map.entry("stats_name", "t"), Map.entry("circuit_breakers", "[{max_requests: 4}]"),
+            Map.entry("auth_service", "\"https://auth-tls:3000\""));
+
+    @Test
+    void aConflictingFurtherAuthServiceIsDiagnosedByFieldAndTheFirstKeepsWorking() {
+        String first = document("AuthService", VALID.get("AuthService"));
+        for (Map.Entry<String, String> conflict : CANARY_CONFLICTS.entrySet()) {
+            Map<String, String> fields = new java.util.TreeMap<>(VALID.get("AuthService"));
+            fields.put("auth_service", "auth-next:3001");
+            fields.put(conflict.getKey(), conflict.getValue());
+            String what = "canary with " + conflict.getKey() + " = " + conflict.getValue();
+            CompileResult result = compile(BASE + first
+                    + document("AuthService", fields).replace("name: victim", "name: zz-canary"));
+            assertRestSurvives(result, what);
+            assertThat(result.diagnostics()).as(what).anySatisfy(d -> {
+                assertThat(d.source()).isEqualTo("AuthService/zz-canary.default");
+                assertThat(d.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+                assertThat(d.message()).startsWith("spec." + conflict.getKey() + ": ")
+                        .contains("AuthService/victim.default");
+            });
+            assertThat(result.diagnostics()).as(what)
+                    .noneMatch(d -> d.source().equals("AuthService/victim.default"));
+            assertThat(result.envoy().listeners().get(0).toString()).as(what)
+                    .contains("envoy.filters.http.ext_authz", "cluster_extauth_auth_3000_default");
+            String authCluster = result.envoy().clusters().stream()
+                    .filter(c -> c.getName().startsWith("cluster_extauth_")).toList().toString();
+            assertThat(authCluster).as(what).contains("auth").doesNotContain("auth-next", "auth-tls");
+        }
+    }
+
+    @Test
+    void aFurtherAuthServiceThatDiffersOnlyInItsServiceJoinsTheFirstsCluster() {
+        Map<String, String> fields = new java.util.TreeMap<>(VALID.get("AuthService"));
+        fields.put("auth_service", "auth-next.other:3001");
+        fields.put("allowed_request_headers", "[x-more]");
+        CompileResult result = compile(BASE + document("AuthService", VALID.get("AuthService"))
+                + document("AuthService", fields).replace("name: victim", "name: zz-canary"));
+        assertThat(result.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.ERROR).isEmpty();
+        var cluster = result.envoy().clusters().stream()
+                .filter(c -> c.getName().startsWith("cluster_extauth_auth_3000_default")).findFirst().orElseThrow();
+        assertThat(cluster.getLoadAssignment().getEndpoints(0).getLbEndpointsList())
+                .extracting(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress() + ":"
+                        + e.getEndpoint().getAddress().getSocketAddress().getPortValue())
+                .containsExactly("auth:3000", "auth-next.other:3001");
+        assertThat(result.envoy().clusters()).noneMatch(c -> c.getName().contains("auth_next"));
+        assertThat(result.envoy().listeners().get(0).toString()).contains("x-more");
+    }
 }

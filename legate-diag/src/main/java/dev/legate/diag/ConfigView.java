@@ -396,7 +396,10 @@ final class ConfigView {
     }
 
     private static ClusterRow clusterRow(IrCluster c) {
-        return new ClusterRow(c.envoyName(), c.address() + ":" + c.port(), c.dnsType(), c.lbPolicy(),
+        StringBuilder target = new StringBuilder(c.address() + ":" + c.port());
+        // An auth cluster shared by several AuthServices load-balances over their services too.
+        c.canaryAddresses().forEach(a -> target.append(", ").append(a.address()).append(':').append(a.port()));
+        return new ClusterRow(c.envoyName(), target.toString(), c.dnsType(), c.lbPolicy(),
                 c.originateTls() ? "originate" + (c.tlsContextName() != null ? " (" + c.tlsContextName() + ")" : "")
                         : "none", c.connectTimeoutMs(), c.provenance().sources());
     }

@@ -42,6 +42,7 @@ public final class EnvoySupervisor implements AutoCloseable {
     private volatile boolean stopping;
     private volatile @Nullable Process process;
     private volatile int starts;
+    private boolean begun;
 
     private EnvoySupervisor(List<String> command, int adminPort, Duration drainTime) {
         this.command = List.copyOf(command);
@@ -76,12 +77,26 @@ public final class EnvoySupervisor implements AutoCloseable {
     /** Starts supervising {@code envoy -c bootstrap ...}. */
     public static EnvoySupervisor start(Path envoy, Path bootstrap, int adminPort, Duration drainTime,
             List<String> extraArgs) {
+        EnvoySupervisor s = create(envoy, bootstrap, adminPort, drainTime, extraArgs);
+        s.begin();
+        return s;
+    }
+
+    /** A supervisor of {@code envoy -c bootstrap ...} that starts Envoy when {@link #begin()} is called. */
+    public static EnvoySupervisor create(Path envoy, Path bootstrap, int adminPort, Duration drainTime,
+            List<String> extraArgs) {
         List<String> command = new ArrayList<>(List.of(envoy.toString(), "-c", bootstrap.toString(),
                 "--drain-time-s", Long.toString(Math.max(1, drainTime.toSeconds())), "--log-level", "info"));
         command.addAll(extraArgs);
-        EnvoySupervisor s = new EnvoySupervisor(command, adminPort, requireNonNull(drainTime, "drainTime"));
-        s.thread.start();
-        return s;
+        return new EnvoySupervisor(command, adminPort, requireNonNull(drainTime, "drainTime"));
+    }
+
+    /** Starts Envoy (and restarts it when it dies); a second call does nothing. */
+    public synchronized void begin() {
+        if (!begun && !stopping) {
+            begun = true;
+            thread.start();
+        }
     }
 
     /** How many times Envoy has been started (1 + restarts). */

@@ -15,7 +15,6 @@ import dev.legate.sources.SnapshotSource;
 import dev.legate.xds.XdsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -157,13 +156,19 @@ public final class Gateway implements AutoCloseable {
         InetSocketAddress adsForEnvoy = new InetSocketAddress(s.adsAddress().getAddress() != null
                 && s.adsAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : s.adsAddress().getHostString(),
                 xds.port());
-        Files.writeString(bootstrap, AdsBootstrap.json(AdsBootstrap.bootstrap(s.nodeId(),
-                s.compileOptions().ambassadorId(), adsForEnvoy, s.adminPort())) + "\n", StandardCharsets.UTF_8);
-        EnvoySupervisor supervisor = s.envoy().map(bin -> EnvoySupervisor.start(bin, bootstrap, s.adminPort(),
+        // The supervised Envoy starts once the first good configuration's bootstrap (with the Module's
+        // runtime_flags) is written, as Emissary starts it after its first configuration.
+        EnvoySupervisor supervisor = s.envoy().map(bin -> EnvoySupervisor.create(bin, bootstrap, s.adminPort(),
                 s.drainTime(), List.of())).orElse(null);
         if (supervisor != null) {
             started.register(supervisor::close);
         }
+        BootstrapFile bootstrapFile = new BootstrapFile(bootstrap, AdsBootstrap.bootstrap(s.nodeId(),
+                s.compileOptions().ambassadorId(), adsForEnvoy, s.adminPort()),
+                supervisor == null ? BootstrapFile.EnvoyStart.EXTERNAL : BootstrapFile.EnvoyStart.SUPERVISED,
+                supervisor == null ? () -> { } : supervisor::begin);
+        bootstrapFile.writeInitial();
+        reconfigurer.addListener(bootstrapFile);
         // The diagnostics (and their metrics registry) are made after the first compile has started, not before.
         Diagnostics diagnostics = new Diagnostics(new DiagOptions(s.compileOptions().ambassadorId(),
                 diag.snapshotAddress(), s.envoy().isPresent() ? OptionalInt.of(s.adminPort()) : OptionalInt.empty()),

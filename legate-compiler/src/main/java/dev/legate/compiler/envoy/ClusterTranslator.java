@@ -49,16 +49,14 @@ final class ClusterTranslator {
         if (c.eds()) {
             EdsClusters.configure(cluster, c.endpointSource());
         } else {
+            LocalityLbEndpoints.Builder endpoints = LocalityLbEndpoints.newBuilder()
+                    .addLbEndpoints(lbEndpoint(c.address(), c.port()));
+            for (IrCluster.HostPort canary : c.canaryAddresses()) {
+                endpoints.addLbEndpoints(lbEndpoint(canary.address(), canary.port()));
+            }
             cluster.setLoadAssignment(ClusterLoadAssignment.newBuilder()
-                        .setClusterName(c.envoyName())
-                        .addEndpoints(LocalityLbEndpoints.newBuilder()
-                                .addLbEndpoints(LbEndpoint.newBuilder()
-                                        .setEndpoint(Endpoint.newBuilder()
-                                                .setAddress(Address.newBuilder()
-                                                        .setSocketAddress(SocketAddress.newBuilder()
-                                                                .setAddress(c.address())
-                                                                .setPortValue(c.port())
-                                                                .setProtocol(SocketAddress.Protocol.TCP)))))));
+                    .setClusterName(c.envoyName())
+                    .addEndpoints(endpoints));
         }
         if (c.keepalive() != null) {
             cluster.setUpstreamConnectionOptions(keepalive(c.keepalive()));
@@ -124,6 +122,17 @@ final class ClusterTranslator {
                     .setTypedConfig(Protos.pack(upstream.build())));
         }
         return cluster.build();
+    }
+
+    private static LbEndpoint lbEndpoint(String address, int port) {
+        return LbEndpoint.newBuilder()
+                .setEndpoint(Endpoint.newBuilder()
+                        .setAddress(Address.newBuilder()
+                                .setSocketAddress(SocketAddress.newBuilder()
+                                        .setAddress(address)
+                                        .setPortValue(port)
+                                        .setProtocol(SocketAddress.Protocol.TCP))))
+                .build();
     }
 
     /**

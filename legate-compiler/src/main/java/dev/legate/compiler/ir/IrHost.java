@@ -15,7 +15,12 @@ public record IrHost(String name, String namespace, String hostname, String sni,
         Provenance provenance) {
 
     public IrHost {
-        labels = Map.copyOf(labels);
-        mappingSelector = Map.copyOf(mappingSelector);
+        labels = sorted(labels);
+        mappingSelector = sorted(mappingSelector);
+    }
+
+    /** A sorted, unmodifiable copy: ir.json prints maps in iteration order, which must not vary between runs. */
+    private static Map<String, String> sorted(Map<String, String> map) {
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(map));
     }
 }

@@ -19,7 +19,12 @@ public record IrMappingGroup(String groupId, IrRouteWeight weight, @Nullable Str
         Map<String, String> labels, boolean internal, List<IrRoute> routes, Provenance provenance) {
 
     public IrMappingGroup {
-        labels = Map.copyOf(labels);
+        labels = sorted(labels);
         routes = List.copyOf(routes);
+    }
+
+    /** A sorted, unmodifiable copy: ir.json prints maps in iteration order, which must not vary between runs. */
+    private static Map<String, String> sorted(Map<String, String> map) {
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(map));
     }
 }

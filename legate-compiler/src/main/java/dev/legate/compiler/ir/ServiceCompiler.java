@@ -214,57 +214,142 @@ final class ServiceCompiler {
 
     // ---- AuthService ----------------------------------------------------------------------------------------
 
+    /**
+     * The AuthServices to one ext_authz filter and one cluster, as Emissary's IRAuth does with several ("auth
+     * canary"): the first usable AuthService (by key) defines the filter and the cluster; each further one adds its
+     * service to that cluster as one more endpoint, and its allowed headers to the filter's. A further AuthService
+     * whose other settings differ (a filter setting, or the cluster's protocol, TLS, circuit breakers or stats name)
+     * is an error naming each differing field, and is left out whole; the others keep working. (Emissary reports the
+     * filter settings but then applies the last AuthService's, and a cluster mismatch drops the auth cluster
+     * altogether.)
+     */
     private @Nullable IrAuth auth(List<Resource<AuthServiceSpec>> resources) {
-        if (resources.isEmpty()) {
-            return null;
-        }
-        Resource<AuthServiceSpec> chosen = resources.get(0);
-        for (Resource<AuthServiceSpec> other : resources.subList(1, resources.size())) {
-            diagnostics.add(Diagnostic.error(other.key(), "only one AuthService is compiled; " + chosen.key()
-                    + " is used and this one is left out (Emissary's round-robin over several AuthServices is not "
-                    + "supported)"));
-        }
-        AuthServiceSpec s = chosen.spec();
-        boolean grpc = "grpc".equals(s.proto());
-        String clusterName = cluster(chosen.key(), chosen.namespace(), "extauth", s.authService(), s.tls(),
-                explicitTls(s.v2ExplicitTls()), s.statsName(), grpc ? Http2.YES : Http2.NO,
-                s.circuitBreakers() != null ? s.circuitBreakers() : module.circuitBreakers());
-        if (clusterName == null) {
-            return null;
-        }
-        IrCluster cluster = clusters.get(clusterName);
+        Resource<AuthServiceSpec> first = null;
+        List<AuthSetting> firstSettings = List.of();
+        IrCluster firstCluster = null;
+        List<IrCluster.HostPort> canaries = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
         TreeSet<String> requestHeaders = new TreeSet<>(DEFAULT_AUTH_REQUEST_HEADERS);
-        lowerCased(s.allowedRequestHeaders(), requestHeaders);
         TreeSet<String> responseHeaders = new TreeSet<>(DEFAULT_AUTH_RESPONSE_HEADERS);
-        lowerCased(s.allowedAuthorizationHeaders(), responseHeaders);
+        for (Resource<AuthServiceSpec> r : resources) {
+            AuthServiceSpec s = r.spec();
+            boolean grpc = "grpc".equals(s.proto());
+            IrCluster cluster = buildCluster(r.key(), r.namespace(), "extauth", s.authService(), s.tls(),
+                    explicitTls(s.v2ExplicitTls()), s.statsName(), grpc ? Http2.YES : Http2.NO,
+                    authCircuitBreakers(s));
+            if (cluster == null) {
+                continue;
+            }
+            if (s.includeBody() != null && Boolean.TRUE.equals(s.allowRequestBody())) {
+                diagnostics.add(Diagnostic.notice(r.key(), "spec.allow_request_body is ignored because "
+                        + "include_body is set"));
+            }
+            List<AuthSetting> mine = authSettings(s, cluster);
+            if (first == null) {
+                first = r;
+                firstSettings = mine;
+                firstCluster = cluster;
+            } else {
+                boolean conflict = false;
+                for (int i = 0; i < mine.size(); i++) {
+                    AuthSetting theirs = firstSettings.get(i);
+                    if (!mine.get(i).value().equals(theirs.value())) {
+                        conflict = true;
+                        // TLS origination that differs while spec.tls does not comes from the service's scheme.
+                        String field = mine.get(i).field().equals("spec.tls")
+                                && java.util.Objects.equals(s.tls(), first.spec().tls())
+                                ? "spec.auth_service" : mine.get(i).field();
+                        diagnostics.add(Diagnostic.error(r.key(), field + ": " + mine.get(i).value()
+                                + " differs from " + theirs.value() + " in " + first.key() + ", whose ext_authz "
+                                + "filter and cluster this AuthService would join; AuthServices that share them may "
+                                + "differ only in auth_service, so this one is not used"));
+                    }
+                }
+                if (conflict) {
+                    continue;
+                }
+                IrCluster.HostPort address = new IrCluster.HostPort(cluster.address(), cluster.port());
+                if (!address.equals(new IrCluster.HostPort(firstCluster.address(), firstCluster.port()))
+                        && !canaries.contains(address)) {
+                    canaries.add(address);
+                }
+            }
+            sources.add(r.key().toString());
+            lowerCased(s.allowedRequestHeaders(), requestHeaders);
+            lowerCased(s.allowedAuthorizationHeaders(), responseHeaders);
+        }
+        if (first == null || firstCluster == null) {
+            return null;
+        }
+        Provenance provenance = new Provenance(sources);
+        IrCluster cluster = canaries.isEmpty() && sources.size() == 1 ? firstCluster
+                : firstCluster.withCanaries(canaries, provenance);
+        clusters.put(cluster.name(), cluster);
+        AuthServiceSpec s = first.spec();
         List<IrRoute.IrHeaderValue> add = new ArrayList<>();
         if (s.addAuthHeaders() != null) {
             new TreeMap<>(s.addAuthHeaders()).forEach((k, v) -> add.add(new IrRoute.IrHeaderValue(k, v, false)));
         }
-        boolean linkerd = s.addLinkerdHeaders() != null ? s.addLinkerdHeaders()
-                : Boolean.TRUE.equals(module.addLinkerdHeaders());
-        if (linkerd) {
+        if (linkerd(s)) {
             add.add(new IrRoute.IrHeaderValue("l5d-dst-override", cluster.address() + ":" + cluster.port(), false));
-        }
-        IrAuth.BodyLimit body = null;
-        if (s.includeBody() != null) {
-            body = new IrAuth.BodyLimit(s.includeBody().maxBytes() == null ? 4096 : s.includeBody().maxBytes(),
-                    Boolean.TRUE.equals(s.includeBody().allowPartial()));
-            if (Boolean.TRUE.equals(s.allowRequestBody())) {
-                diagnostics.add(Diagnostic.notice(chosen.key(), "spec.allow_request_body is ignored because "
-                        + "include_body is set"));
-            }
-        } else if (Boolean.TRUE.equals(s.allowRequestBody())) {
-            body = new IrAuth.BodyLimit(4096, true);
         }
         String prefix = s.pathPrefix() == null ? "" : s.pathPrefix();
         String uriPrefix = prefix.startsWith("/") ? prefix.substring(1) : prefix;
         String serverUri = (cluster.originateTls() ? "https" : "http") + "://" + uriPrefix;
-        return new IrAuth(grpc ? IrAuth.Proto.GRPC : IrAuth.Proto.HTTP, clusterName, serverUri, prefix,
-                s.timeoutMs() == null ? 5000 : s.timeoutMs(), List.copyOf(requestHeaders),
-                List.copyOf(responseHeaders), add, body, Boolean.TRUE.equals(s.failureModeAllow()),
+        return new IrAuth("grpc".equals(s.proto()) ? IrAuth.Proto.GRPC : IrAuth.Proto.HTTP, cluster.name(),
+                serverUri, prefix, s.timeoutMs() == null ? 5000 : s.timeoutMs(), List.copyOf(requestHeaders),
+                List.copyOf(responseHeaders), add, bodyLimit(s), Boolean.TRUE.equals(s.failureModeAllow()),
                 s.statusOnError() == null ? null : s.statusOnError().code(),
-                s.protocolVersion() == null ? "v2" : s.protocolVersion(), Provenance.of(chosen.key()));
+                s.protocolVersion() == null ? "v2" : s.protocolVersion(), provenance);
+    }
+
+    /** One setting that every AuthService sharing the ext_authz filter must agree on, by its field's name. */
+    private record AuthSetting(String field, String value) {
+    }
+
+    /** The settings of an AuthService that all of them must share, in a fixed order, their defaults applied. */
+    private List<AuthSetting> authSettings(AuthServiceSpec s, IrCluster cluster) {
+        IrAuth.BodyLimit body = bodyLimit(s);
+        return List.of(
+                new AuthSetting("spec.proto", s.proto() == null ? "http" : s.proto()),
+                new AuthSetting("spec.protocol_version", s.protocolVersion() == null ? "v2" : s.protocolVersion()),
+                new AuthSetting("spec.path_prefix", "'" + (s.pathPrefix() == null ? "" : s.pathPrefix()) + "'"),
+                new AuthSetting("spec.timeout_ms", String.valueOf(s.timeoutMs() == null ? 5000 : s.timeoutMs())),
+                new AuthSetting(s.includeBody() != null ? "spec.include_body" : "spec.allow_request_body",
+                        body == null ? "no body" : "a body of up to " + body.maxBytes() + " bytes"
+                                + (body.allowPartial() ? " (partial allowed)" : "")),
+                new AuthSetting("spec.failure_mode_allow", String.valueOf(Boolean.TRUE.equals(s.failureModeAllow()))),
+                new AuthSetting("spec.status_on_error", s.statusOnError() == null || s.statusOnError().code() == null
+                        ? "Envoy's default (403)" : String.valueOf(s.statusOnError().code())),
+                new AuthSetting("spec.add_auth_headers", s.addAuthHeaders() == null
+                        ? "{}" : new TreeMap<>(s.addAuthHeaders()).toString()),
+                new AuthSetting("spec.add_linkerd_headers", String.valueOf(linkerd(s))),
+                new AuthSetting("spec.tls", cluster.originateTls()
+                        ? "TLS" + (cluster.tlsContextName() == null ? "" : " with TLSContext "
+                                + cluster.tlsContextName())
+                        : "no TLS"),
+                new AuthSetting("spec.circuit_breakers", cluster.circuitBreakers().isEmpty() ? "none"
+                        : cluster.circuitBreakers().stream().map(ClusterNames::circuitBreakerPart).toList()
+                                .toString()),
+                new AuthSetting("spec.stats_name", s.statsName() == null || s.statsName().isEmpty() ? "none"
+                        : "'" + s.statsName() + "'"));
+    }
+
+    private @Nullable List<CircuitBreaker> authCircuitBreakers(AuthServiceSpec s) {
+        return s.circuitBreakers() != null ? s.circuitBreakers() : module.circuitBreakers();
+    }
+
+    private boolean linkerd(AuthServiceSpec s) {
+        return s.addLinkerdHeaders() != null ? s.addLinkerdHeaders()
+                : Boolean.TRUE.equals(module.addLinkerdHeaders());
+    }
+
+    private static IrAuth.@Nullable BodyLimit bodyLimit(AuthServiceSpec s) {
+        if (s.includeBody() != null) {
+            return new IrAuth.BodyLimit(s.includeBody().maxBytes() == null ? 4096 : s.includeBody().maxBytes(),
+                    Boolean.TRUE.equals(s.includeBody().allowPartial()));
+        }
+        return Boolean.TRUE.equals(s.allowRequestBody()) ? new IrAuth.BodyLimit(4096, true) : null;
     }
 
     /** Which AuthService failed, when one was configured but none can be used. */
@@ -423,6 +508,14 @@ final class ServiceCompiler {
             diagnostics.add(Diagnostic.warning(r.key(), "spec.config.propagation_modes: not supported by the Envoy "
                     + "API this version of Legate speaks; ignored"));
         }
+        if (c != null && c.accessTokenFile() != null) {
+            diagnostics.add(Diagnostic.warning(r.key(), "spec.config.access_token_file: used only by the lightstep "
+                    + "driver, which Emissary 3.4 removed; ignored"));
+        }
+        if (c != null && c.collectorCluster() != null) {
+            diagnostics.add(Diagnostic.warning(r.key(), "spec.config.collector_cluster: the collector's cluster is "
+                    + "the one made from spec.service (as in Emissary, which overrides this key); ignored"));
+        }
         List<IrTracing.CustomTag> tags = new ArrayList<>();
         if (s.customTags() != null) {
             for (TracingServiceSpec.CustomTag t : s.customTags()) {
@@ -481,6 +574,19 @@ final class ServiceCompiler {
     private @Nullable String cluster(ResourceKey key, String namespace, @Nullable String marker,
             @Nullable String serviceText, @Nullable String tlsName, TlsOrigination explicitTls,
             @Nullable String statsName, Http2 http2, @Nullable List<CircuitBreaker> breakers) {
+        IrCluster built = buildCluster(key, namespace, marker, serviceText, tlsName, explicitTls, statsName, http2,
+                breakers);
+        if (built == null) {
+            return null;
+        }
+        clusters.putIfAbsent(built.name(), built);
+        return built.name();
+    }
+
+    /** The cluster of a service (see {@link #cluster}), not yet added; null (and diagnosed) when it cannot exist. */
+    private @Nullable IrCluster buildCluster(ResourceKey key, String namespace, @Nullable String marker,
+            @Nullable String serviceText, @Nullable String tlsName, TlsOrigination explicitTls,
+            @Nullable String statsName, Http2 http2, @Nullable List<CircuitBreaker> breakers) {
         String field = key.kind().equals("AuthService") ? "spec.auth_service" : "spec.service";
         if (serviceText == null || serviceText.isBlank()) {
             diagnostics.add(Diagnostic.error(key, field + ": required; the " + key.kind() + " is not used"));
@@ -535,8 +641,9 @@ final class ServiceCompiler {
             fields.add(ClusterNames.circuitBreakerPart(b));
         }
         String name = ClusterNames.sanitize(String.join("_", fields));
-        if (clusters.containsKey(name)) {
-            return name;
+        IrCluster existing = clusters.get(name);
+        if (existing != null) {
+            return existing;
         }
         int port = service.port() >= 0 ? service.port() : originate ? 443 : 80;
         boolean ipv4 = settings.enableIpv4();
@@ -544,11 +651,10 @@ final class ServiceCompiler {
         String family = ipv6 ? (ipv4 ? "AUTO" : "V6_ONLY") : "V4_ONLY";
         String stats = statsName != null && !statsName.isEmpty() ? statsName
                 : ClusterNames.sanitize(service.normalized().replaceFirst("^[a-z]+://", ""));
-        clusters.put(name, new IrCluster(name, name, stats, "STRICT_DNS", "ROUND_ROBIN", 3000, service.hostname(),
+        return new IrCluster(name, name, stats, "STRICT_DNS", "ROUND_ROBIN", 3000, service.hostname(),
                 port, http2 == Http2.YES, originate, ctx == null ? null : ctx.name(),
                 originate && ctx != null ? ctx.sni() : null, cbs, settings.clusterIdleTimeoutMs(),
                 settings.clusterMaxConnectionLifetimeMs(), false, family, Provenance.of(key), null,
-                module.keepalive()));
-        return name;
+                module.keepalive());
     }
 }

@@ -64,6 +64,15 @@ public final class Reports {
         return write(IR_JSON, ir);
     }
 
+    /** Writes the IR to {@code out} as UTF-8 without building it in memory first (no character round trip). */
+    public static void writeIrJson(Ir ir, java.io.OutputStream out) {
+        try {
+            IR_JSON.writeValue(out, ir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes the IR to {@code out} without building it in memory first. */
     public static void writeIrJson(Ir ir, java.io.Writer out) {
         try {
