@@ -17,8 +17,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * A local check against Emissary-ingress's own conversion test data ({@code shared/conformance/emissary/conversion},
- * beside the repository; read in place, never copied): every v2 object round-trips through v3alpha1 (and v1) and
+ * A local check against Emissary-ingress's own conversion test data (the {@code conversion} directory under
+ * {@code EMISSARY_TESTDATA}, read in place, never copied): every v2 object round-trips through v3alpha1 (and v1) and
  * every v3alpha1 object through v2 (and v1), through the webhook, unchanged. Emissary's own test
  * ({@code pkg/api/getambassador.io/conversion_test.go}) checks the same round trips. Skipped, saying so, where that
  * data is absent (as in a plain clone).
@@ -29,10 +29,10 @@ final class EmissaryCorpusTest {
             new ObjectConverter(ObjectConverter.AmbassadorIdMarking.UNCHANGED));
 
     private static Path corpus() {
-        String dir = System.getProperty("legate.conformance.dir", "../../shared/conformance/emissary");
+        String dir = System.getenv().getOrDefault("EMISSARY_TESTDATA", "");
         Path path = Path.of(dir, "conversion");
         Assumptions.assumeTrue(Files.isDirectory(path), "Emissary's conversion corpus is not at " + path
-                + " (set -Dlegate.conformance.dir); skipped");
+                + " (set EMISSARY_TESTDATA); skipped");
         return path;
     }
 
