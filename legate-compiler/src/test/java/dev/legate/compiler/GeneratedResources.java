@@ -195,6 +195,14 @@ final class GeneratedResources {
         for (int i = 0; i < count; i++) {
             docs.add(draw.pick(MANY).make(draw, docs.size()));
         }
+        if (draw.between(0, 3) == 0) {
+            // A Mapping and its shadow (one shadow per group, as Emissary allows).
+            int i = docs.size();
+            docs.add(doc("Mapping", "m" + i, Map.of("hostname", "*", "prefix", "/shadowed-" + i + "/", "service",
+                    "svc" + i)));
+            docs.add(doc("Mapping", "m" + (i + 1), Map.of("hostname", "*", "prefix", "/shadowed-" + i + "/",
+                    "service", "svc" + (i + 1), "shadow", true)));
+        }
         for (Template singleton : SINGLETONS) {
             if (draw.between(0, 2) == 0) {
                 docs.add(singleton.make(draw, docs.size()));
@@ -244,7 +252,8 @@ final class GeneratedResources {
 
     private static final List<String> MAPPING_OPTIONS = List.of("rewrite", "timeout_ms", "precedence",
             "add_request_headers", "headers", "method", "retry_policy", "cors", "regex", "remove_response_headers",
-            "idle_timeout_ms", "grpc", "circuit_breakers", "bypass_auth", "host_rewrite", "case_sensitive");
+            "idle_timeout_ms", "grpc", "circuit_breakers", "bypass_auth", "host_rewrite", "case_sensitive", "canary",
+            "host_redirect", "regex_rewrite", "labels", "endpoint_resolver", "query_parameters");
 
     private static Doc mapping(Draw draw, int i) {
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -283,8 +292,37 @@ final class GeneratedResources {
                 case "bypass_auth" -> spec.put("bypass_auth", v % 2 == 0);
                 case "host_rewrite" -> spec.put("host_rewrite", "rewritten" + (v % 4) + ".example.com");
                 case "case_sensitive" -> spec.put("case_sensitive", v % 2 == 0);
+                case "canary" -> {
+                    // Mappings of several documents may share this prefix: a canary group, weights by Emissary's rules.
+                    spec.put("prefix", "/canary-" + (v % 3) + "/");
+                    spec.put("hostname", "*");
+                    spec.put("weight", 1 + v % 40);
+                }
+                case "host_redirect" -> {
+                    spec.put("host_redirect", true);
+                    spec.put("service", "redirect" + (v % 3) + ".example.com");
+                    spec.remove("rewrite");
+                }
+                case "regex_rewrite" -> {
+                    spec.put("regex_rewrite", Map.of("pattern", "^/m" + i + "/(.*)$", "substitution", "/r/\\1"));
+                    spec.remove("rewrite");
+                }
+                case "labels" -> spec.put("labels", Map.of("ambassador", List.of(Map.of("group-" + (v % 3),
+                        List.of(Map.of("generic_key", Map.of("value", "limit-" + (v % 10))),
+                                Map.of("request_headers", Map.of("key", "x-k", "header_name", "x-h" + (v % 2))))))));
+                case "endpoint_resolver" -> {
+                    spec.put("resolver", "endpoint");
+                    spec.put("load_balancer", Map.of("policy", List.of("round_robin", "least_request").get(v % 2)));
+                }
+                case "query_parameters" -> spec.put("query_parameters", Map.of("q" + (v % 3), "v"));
                 default -> throw new IllegalStateException(option);
             }
+        }
+        if (spec.containsKey("weight")) {
+            // Members of a canary group must agree on the group's other fields: keep them to the group's prefix,
+            // the service and the weight.
+            spec.keySet().retainAll(List.of("hostname", "prefix", "service", "weight"));
+            spec.put("service", "svc" + i);
         }
         return doc("Mapping", "m" + i, spec);
     }
@@ -306,7 +344,11 @@ final class GeneratedResources {
     private static Doc listener(Draw draw, int i) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("port", 8100 + i);
-        spec.put("protocol", draw.pick("HTTP", "HTTPS", "HTTPPROXY", "HTTPSPROXY"));
+        switch (draw.between(0, 5)) {
+            case 0 -> spec.put("protocolStack", List.of("TLS", "HTTP", "TCP"));
+            case 1 -> spec.put("protocolStack", List.of("PROXY", "HTTP", "TCP"));
+            default -> spec.put("protocol", draw.pick("HTTP", "HTTPS", "HTTPPROXY", "HTTPSPROXY"));
+        }
         spec.put("securityModel", draw.pick("XFP", "SECURE", "INSECURE"));
         spec.put("hostBinding", Map.of("namespace", Map.of("from", draw.pick("ALL", "SELF"))));
         int depth = draw.between(0, 3);
@@ -641,10 +683,14 @@ final class GeneratedResources {
                 yield invalid("port " + p, s -> s.put("port", p));
             }
             case 3 -> {
+                // Invalid beside a protocolStack too: protocol is an enum in the CRD.
                 String p = draw.pick("FTP", "http", "", "QUIC");
                 yield invalid("protocol " + p, s -> s.put("protocol", p));
             }
-            case 4 -> invalid("no protocol", s -> s.remove("protocol"));
+            case 4 -> invalid("no protocol", s -> {
+                s.remove("protocol");
+                s.remove("protocolStack");
+            });
             case 5 -> invalid("no securityModel", s -> s.remove("securityModel"));
             case 6 -> {
                 String m = draw.pick("MAYBE", "xfp", "");
