@@ -246,6 +246,16 @@ final class KubernetesSourceTest {
         return source;
     }
 
+    /** How many watch requests (or, with {@code false}, list requests) for Mappings the server received so far. */
+    private long mappingRequests(boolean watch) {
+        try {
+            return requestPaths().stream().filter(p -> p.contains("/mappings")
+                    && p.contains("watch=true") == watch && p.startsWith("/apis/getambassador.io/")).count();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Changes one Mapping, deletes one and adds one, through another client. */
     private void changeThreeMappings() {
         try (KubernetesClient other = server.client()) {
@@ -270,10 +280,12 @@ final class KubernetesSourceTest {
     @Test
     void droppedWatchesLoseNoUpdate() {
         try (KubernetesSource source = startWithThreeMappings()) {
+            long watches = mappingRequests(true);
             // The API server ends every watch (it stays up); objects change before the watches are back.
             server.dropWatches();
             changeThreeMappings();
             awaitChangedThenWatchesWork(source);
+            assertThat(mappingRequests(true)).as("the Mappings were watched again").isGreaterThan(watches);
         }
     }
 
@@ -293,8 +305,10 @@ final class KubernetesSourceTest {
                     "k8s:Mapping/default/deleted");
             assertThat(notified.get()).isEqualTo(notifiedBefore);
             // Then each watch gets a 410 Gone: the informers relist and find every change.
+            long lists = mappingRequests(false);
             server.expireWatches();
             awaitChangedThenWatchesWork(source);
+            assertThat(mappingRequests(false)).as("the Mappings were listed again").isGreaterThan(lists);
         }
     }
 
