@@ -154,7 +154,7 @@ final class BadInputTest {
 
     @Test
     void anUnknownListenerProtocolIsAnErrorEvenBesideAProtocolStack() {
-        // Found by BadInputProperties: with protocolStack set, protocol was not checked against its enum at all.
+        // Found by BadInputPropertiesTest: with protocolStack set, protocol was not checked against its enum at all.
         CompileResult result = compile(LISTENER_AND_HOST + """
                 ---
                 apiVersion: getambassador.io/v3alpha1

@@ -27,10 +27,10 @@ import java.util.Set;
 /**
  * What Envoy checks when it loads a configuration, beyond the field constraints of its protos: every problem found
  * in a compiled configuration, described; empty when Envoy would accept it. The field constraints come from
- * {@link EnvoyConstraints} (generated from Envoy's {@code validate.rules}); the rest are the checks Envoy makes in code:
- * unique names, a listener's filter chains with distinct matches, a route configuration's domains unique across its
- * virtual hosts, every route's clusters defined (static route tables validate their clusters), every RDS name served,
- * and every regular expression accepted by RE2.
+ * {@link EnvoyConstraints} (generated from Envoy's {@code validate.rules}); the rest are the checks Envoy makes in
+ * code: unique names, a listener's filter chains with distinct matches, a route configuration's domains unique across
+ * its virtual hosts, every route's clusters defined (static route tables validate their clusters), every RDS name
+ * served, and every regular expression accepted by RE2.
  */
 final class EnvoyInvariants {
 

@@ -15,14 +15,15 @@ import org.quicktheories.core.RandomnessSource;
 import org.quicktheories.impl.Constraint;
 
 /**
- * Generators (QuickTheories) for getambassador.io resources (and the core Services and TLS Secrets they use): valid ones, and
- * mutations of valid ones whose validity is known, so that properties can say which resources must be reported.
+ * Generators (QuickTheories) for getambassador.io resources (and the core Services and TLS Secrets they use): valid
+ * ones, and mutations of valid ones whose validity is known, so that properties can say which resources must be
+ * reported.
  *
  * <p>Generators draw every choice from QuickTheories' randomness source (through {@link Draw}), so a failing input
- * shrinks by shrinking those choices. A generated resource is a template over an index: the index makes its name, prefix, hostname and port unique,
- * so the resources of one input never collide unless a mutation makes them collide on purpose. Every document is
- * rendered as its own file (JSON text, which YAML reads), so a document that cannot even be parsed is reported
- * against a file that holds nothing else.
+ * shrinks by shrinking those choices. A generated resource is a template over an index: the index makes its name,
+ * prefix, hostname and port unique, so the resources of one input never collide unless a mutation makes them collide
+ * on purpose. Every document is rendered as its own file (JSON text, which YAML reads), so a document that cannot
+ * even be parsed is reported against a file that holds nothing else.
  */
 final class GeneratedResources {
 
@@ -172,6 +173,9 @@ final class GeneratedResources {
         Doc make(Draw draw, int index);
     }
 
+    /** Mutated documents are made from indices from here on, apart from the valid ones'. */
+    private static final int FIRST_MUTANT = 1000;
+
     private static final List<Template> MANY = List.of(GeneratedResources::mapping, GeneratedResources::mapping,
             GeneratedResources::host, GeneratedResources::listener, GeneratedResources::tlsContext,
             GeneratedResources::tcpMapping, GeneratedResources::resolver, GeneratedResources::service,
@@ -224,7 +228,7 @@ final class GeneratedResources {
             List<Doc> mutated = new ArrayList<>();
             int count = draw.between(1, 4);
             for (int i = 0; i < count; i++) {
-                mutated.add(mutant(draw, 1000 + i, valid));
+                mutated.add(mutant(draw, FIRST_MUTANT + i, valid));
             }
             return new Input(valid, mutated);
         };
@@ -293,8 +297,9 @@ final class GeneratedResources {
                 case "host_rewrite" -> spec.put("host_rewrite", "rewritten" + (v % 4) + ".example.com");
                 case "case_sensitive" -> spec.put("case_sensitive", v % 2 == 0);
                 case "canary" -> {
-                    // Mappings of several documents may share this prefix: a canary group, weights by Emissary's rules.
-                    spec.put("prefix", "/canary-" + (v % 3) + "/");
+                    // Valid Mappings may share this prefix: a canary group, weights by Emissary's rules. A mutated one
+                    // keeps a group of its own, so that it cannot change the valid ones' weights.
+                    spec.put("prefix", "/canary-" + (i >= FIRST_MUTANT ? i : v % 3) + "/");
                     spec.put("hostname", "*");
                     spec.put("weight", 1 + v % 40);
                 }

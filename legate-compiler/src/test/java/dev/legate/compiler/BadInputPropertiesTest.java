@@ -29,7 +29,7 @@ import org.quicktheories.QuickTheory;
  * <p>The example counts add up to 10,000 cases per run ({@link #EXAMPLES}). QuickTheories draws a new seed per
  * run and prints it on a failure with the shrunk input; {@code -DQT_SEED=...} replays it.
  */
-final class BadInputProperties {
+final class BadInputPropertiesTest {
 
     /** Cases per property; the sum is what one run covers. */
     static final Map<String, Integer> EXAMPLES = Map.of("valid", 2000, "invalid", 4500, "unaffected", 3500);
@@ -60,17 +60,19 @@ final class BadInputProperties {
 
     @Test
     void validResourcesCompileCleanly() {
-        qt("valid").forAll(GeneratedResources.validDocuments()).checkAssert(BadInputProperties::validCompilesCleanly);
+        qt("valid").forAll(GeneratedResources.validDocuments())
+                .checkAssert(BadInputPropertiesTest::validCompilesCleanly);
     }
 
     @Test
     void invalidResourcesAreReportedByNameAndNeverReachEnvoy() {
-        qt("invalid").forAll(GeneratedResources.inputs()).checkAssert(BadInputProperties::invalidAreReported);
+        qt("invalid").forAll(GeneratedResources.inputs()).checkAssert(BadInputPropertiesTest::invalidAreReported);
     }
 
     @Test
     void validResourcesAreUnaffectedByBadNeighbours() {
-        qt("unaffected").forAll(GeneratedResources.isolatedInputs()).checkAssert(BadInputProperties::validUnaffected);
+        qt("unaffected").forAll(GeneratedResources.isolatedInputs())
+                .checkAssert(BadInputPropertiesTest::validUnaffected);
     }
 
     /**
@@ -160,7 +162,7 @@ final class BadInputProperties {
 
     @AfterAll
     static void summary() {
-        System.out.printf("BadInputProperties: %,d compiles in %.1f s (examples: %s)%n", CASES.get(),
+        System.out.printf("BadInputPropertiesTest: %,d compiles in %.1f s (examples: %s)%n", CASES.get(),
                 (System.nanoTime() - STARTED) / 1e9, new java.util.TreeMap<>(EXAMPLES));
     }
 
