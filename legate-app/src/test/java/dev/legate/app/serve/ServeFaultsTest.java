@@ -326,15 +326,15 @@ final class ServeFaultsTest {
                 gateway.reconfigurer().addListener(r -> reconfigurations.incrementAndGet());
                 int before = reconfigurations.get();
 
-                // 1,000 changes from 4 writers: 100 Mappings created, then each updated 9 times.
+                // 1,000 changes from 10 writers: 100 Mappings created, then each updated 9 times.
                 long start = System.nanoTime();
-                ExecutorService writers = Executors.newFixedThreadPool(4);
+                ExecutorService writers = Executors.newFixedThreadPool(10);
                 try {
                     List<Future<?>> done = new ArrayList<>();
-                    for (int w = 0; w < 4; w++) {
+                    for (int w = 0; w < 10; w++) {
                         int writer = w;
                         done.add(writers.submit(() -> {
-                            for (int m = writer; m < 100; m += 4) {
+                            for (int m = writer; m < 100; m += 10) {
                                 String name = "api-" + m;
                                 mappings.resource(mapping(name, "/api-" + m + "/", name + "-v0")).create();
                                 for (int v = 1; v <= 9; v++) {
