@@ -153,6 +153,35 @@ final class BadInputTest {
     }
 
     @Test
+    void anUnknownListenerProtocolIsAnErrorEvenBesideAProtocolStack() {
+        // Found by BadInputPropertiesTest: with protocolStack set, protocol was not checked against its enum at all.
+        CompileResult result = compile(LISTENER_AND_HOST + """
+                ---
+                apiVersion: getambassador.io/v3alpha1
+                kind: Listener
+                metadata: {name: odd}
+                spec: {port: 9101, protocolStack: [TLS, HTTP, TCP], protocol: FTP, securityModel: XFP,
+                  hostBinding: {namespace: {from: ALL}}}
+                ---
+                apiVersion: getambassador.io/v3alpha1
+                kind: Listener
+                metadata: {name: both}
+                spec: {port: 9102, protocolStack: [HTTP, TCP], protocol: HTTP, securityModel: XFP,
+                  hostBinding: {namespace: {from: ALL}}}
+                """);
+        assertThat(result.diagnostics()).anySatisfy(d -> {
+            assertThat(d.source()).isEqualTo("Listener/odd.default");
+            assertThat(d.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(d.message()).isEqualTo("spec.protocol: 'FTP' is not one of HTTP, HTTPS, HTTPPROXY, "
+                    + "HTTPSPROXY, TCP, TLS, UDP");
+        });
+        assertThat(result.diagnostics()).filteredOn(d -> d.source().equals("Listener/both.default"))
+                .extracting(Diagnostic::severity).containsExactly(Diagnostic.Severity.WARNING);
+        assertThat(result.envoy().listeners()).extracting(l -> l.getAddress().getSocketAddress().getPortValue())
+                .contains(8080, 9102).doesNotContain(9101);
+    }
+
+    @Test
     void ambassadorIdFiltersResources() {
         String yaml = LISTENER_AND_HOST + """
                 ---

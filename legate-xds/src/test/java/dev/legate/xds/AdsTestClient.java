@@ -101,6 +101,27 @@ public final class AdsTestClient implements AutoCloseable {
         return this;
     }
 
+    /** Answers every type at once again (undoes {@link #delayAnswers}). */
+    public AdsTestClient answerPromptly() {
+        ackDelays.clear();
+        return this;
+    }
+
+    /**
+     * Drops the stream the way a dying client or a broken connection does: the call is cancelled, with whatever it
+     * had received left unanswered. A {@link #reconnecting()} client then opens a new stream, sending the versions
+     * it had ACKed.
+     */
+    public void dropStream() {
+        synchronized (this) {
+            if (requests != null) {
+                requests.onError(io.grpc.Status.CANCELLED.withDescription("dropped by the test")
+                        .asRuntimeException());
+                requests = null;
+            }
+        }
+    }
+
     public AdsTestClient start() {
         connect();
         return this;

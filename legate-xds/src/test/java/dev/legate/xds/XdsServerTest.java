@@ -550,6 +550,38 @@ final class XdsServerTest {
     }
 
     @Test
+    void aClientThatDropsItsStreamMidwayReconnectsAndGetsWhatWasPublishedMeanwhile() throws Exception {
+        XdsServer server = server();
+        server.publish(basic());
+        // Route responses stay unanswered, so the stream drops in the middle of an exchange.
+        AdsTestClient client = client(server, "envoy-1").reconnecting()
+                .delayAnswers(XdsType.ROUTE, Duration.ofMinutes(5)).start();
+        await().atMost(WAIT).until(() -> client.events().stream().anyMatch(e -> e.type() == XdsType.ROUTE)
+                && client.acked().containsKey(XdsType.LISTENER));
+        assertThat(client.acked()).doesNotContainKey(XdsType.ROUTE);
+
+        client.dropStream();
+        client.answerPromptly();
+        // Published while the client is away (or reconnecting): a new endpoint and a new listener, routes, cluster.
+        XdsResources next = Fixtures.withAdminListener(basic("10.0.0.9"));
+        server.publish(next);
+
+        ClientStatus status = awaitConverged(server, client);
+        assertThat(client.connects()).isGreaterThanOrEqualTo(2);
+        assertThat(status.types()).allMatch(t -> t.lastNack() == null);
+        // Nothing lost: the client holds exactly what was published last, resource by resource.
+        assertThat(client.held(XdsType.LISTENER)).containsOnlyKeys("http", "https", "admin");
+        assertThat(client.held(XdsType.ROUTE)).containsOnlyKeys("http-routes", "admin-routes");
+        assertThat(client.held(XdsType.CLUSTER)).containsOnlyKeys("cluster_a", "cluster_b", "cluster_c");
+        assertThat(client.held(XdsType.ENDPOINT)).containsOnlyKeys("cluster_a", "cluster_c");
+        assertThat(client.held(XdsType.SECRET)).containsOnlyKeys("tls-cert");
+        assertThat(client.held(XdsType.ENDPOINT).get("cluster_a").unpack(
+                io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class)).isEqualTo(next.endpoints().get(0));
+        assertThat(client.held(XdsType.LISTENER).get("admin").unpack(
+                io.envoyproxy.envoy.config.listener.v3.Listener.class)).isEqualTo(next.listeners().get(2));
+    }
+
+    @Test
     void closeEndsStreamsAndRefusesPublishes() throws Exception {
         XdsServer server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0),
                 XdsServerOptions.defaults().withShutdownTimeout(Duration.ofSeconds(2)));

@@ -208,6 +208,12 @@ final class SpecValidator {
         } else if (l.port() < 1 || l.port() > 65535) {
             check.error("spec.port: " + l.port() + " is not a TCP port (1 to 65535)");
         }
+        // protocol is an enum in the CRD, which the API server enforces even when protocolStack takes precedence.
+        boolean knownProtocol = l.protocol() == null || PROTOCOLS.contains(l.protocol());
+        if (!knownProtocol) {
+            check.error("spec.protocol: '" + l.protocol() + "' is not one of " + String.join(", ",
+                    List.of("HTTP", "HTTPS", "HTTPPROXY", "HTTPSPROXY", "TCP", "TLS", "UDP")));
+        }
         if (l.protocolStack() != null && !l.protocolStack().isEmpty()) {
             for (String element : l.protocolStack()) {
                 if (!STACK_ELEMENTS.contains(element)) {
@@ -218,14 +224,11 @@ final class SpecValidator {
             if (!last.equals("TCP") && !last.equals("UDP")) {
                 check.error("spec.protocolStack: the last element must be TCP or UDP");
             }
-            if (l.protocol() != null) {
+            if (l.protocol() != null && knownProtocol) {
                 check.warning("spec: protocol and protocolStack are both set; protocolStack is used");
             }
         } else if (l.protocol() == null) {
             check.error("spec: one of protocol and protocolStack is required");
-        } else if (!PROTOCOLS.contains(l.protocol())) {
-            check.error("spec.protocol: '" + l.protocol() + "' is not one of " + String.join(", ",
-                    List.of("HTTP", "HTTPS", "HTTPPROXY", "HTTPSPROXY", "TCP", "TLS", "UDP")));
         }
         if (l.securityModel() == null) {
             check.error("spec.securityModel: required (XFP, SECURE or INSECURE)");

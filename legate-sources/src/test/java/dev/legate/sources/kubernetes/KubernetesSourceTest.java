@@ -233,6 +233,85 @@ final class KubernetesSourceTest {
         }
     }
 
+    /** Three Mappings (kept, changed, deleted) for the watch-fault tests; the source sees all three. */
+    private KubernetesSource startWithThreeMappings() {
+        Crds.installAll(client);
+        var m = client.genericKubernetesResources(mappings());
+        m.resource(mapping("default", "kept", "/kept/")).create();
+        m.resource(mapping("default", "changed", "/before/")).create();
+        m.resource(mapping("default", "deleted", "/deleted/")).create();
+        KubernetesSource source = start(KubernetesSettings.allNamespaces("default"));
+        assertThat(origins(source.read(), "Mapping")).hasSize(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openWatches() > 0);
+        return source;
+    }
+
+    /** How many watch requests (or, with {@code false}, list requests) for Mappings the server received so far. */
+    private long mappingRequests(boolean watch) {
+        try {
+            return requestPaths().stream().filter(p -> p.contains("/mappings")
+                    && p.contains("watch=true") == watch && p.startsWith("/apis/getambassador.io/")).count();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Changes one Mapping, deletes one and adds one, through another client. */
+    private void changeThreeMappings() {
+        try (KubernetesClient other = server.client()) {
+            var o = other.genericKubernetesResources(mappings());
+            o.resource(mapping("default", "changed", "/after/")).update();
+            o.inNamespace("default").withName("deleted").delete();
+            o.resource(mapping("default", "added", "/added/")).create();
+        }
+    }
+
+    /** The source holds exactly the Mappings after {@link #changeThreeMappings()}, and its watches work again. */
+    private void awaitChangedThenWatchesWork(KubernetesSource source) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> origins(source.read(), "Mapping").equals(List.of(
+                "k8s:Mapping/default/added", "k8s:Mapping/default/changed", "k8s:Mapping/default/kept")));
+        assertThat(source.read().snapshot().documents()).filteredOn(d -> d.location().origin()
+                .equals("k8s:Mapping/default/changed")).singleElement()
+                .satisfies(d -> assertThat(d.tree().path("spec").path("prefix").asText()).isEqualTo("/after/"));
+        client.genericKubernetesResources(mappings()).resource(mapping("default", "later", "/later/")).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> origins(source.read(), "Mapping").size() == 4);
+    }
+
+    @Test
+    void droppedWatchesLoseNoUpdate() {
+        try (KubernetesSource source = startWithThreeMappings()) {
+            long watches = mappingRequests(true);
+            // The API server ends every watch (it stays up); objects change before the watches are back.
+            server.dropWatches();
+            changeThreeMappings();
+            awaitChangedThenWatchesWork(source);
+            assertThat(mappingRequests(true)).as("the Mappings were watched again").isGreaterThan(watches);
+        }
+    }
+
+    @Test
+    void a410GoneOnALiveWatchLosesNoUpdate() {
+        try (KubernetesSource source = startWithThreeMappings()) {
+            int notifiedBefore = notified.get();
+            // The watches fall behind: these changes never arrive as events.
+            server.holdWatchEvents();
+            changeThreeMappings();
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(origins(source.read(), "Mapping")).as("the held events did not arrive").contains(
+                    "k8s:Mapping/default/deleted");
+            assertThat(notified.get()).isEqualTo(notifiedBefore);
+            // Then each watch gets a 410 Gone: the informers relist and find every change.
+            long lists = mappingRequests(false);
+            server.expireWatches();
+            awaitChangedThenWatchesWork(source);
+            assertThat(mappingRequests(false)).as("the Mappings were listed again").isGreaterThan(lists);
+        }
+    }
+
     @Test
     void ingressesIngressClassesAndKnativeIngressesAreRead() {
         Crds.installAll(client);

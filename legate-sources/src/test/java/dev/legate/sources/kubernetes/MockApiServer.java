@@ -9,8 +9,12 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -30,6 +34,10 @@ import java.util.regex.Pattern;
  *       of each resource after the restart is answered 410 Gone, as a real API server answers a resourceVersion it
  *       no longer has, so clients must relist. (The mock alone would accept the old resourceVersion and silently
  *       skip the changes made in between, which no real API server does.)</li>
+ *   <li>the faults a live API server shows its watches: {@link #dropWatches()} ends every open watch (as when a
+ *       watch times out or a load balancer cuts it), {@link #holdWatchEvents()} stops delivering events (a watch
+ *       that fell behind), and {@link #expireWatches()} sends each open watch the 410 Gone ERROR event a real API
+ *       server sends when the resourceVersion it watches from has been compacted away.</li>
  * </ul>
  */
 public final class MockApiServer implements AutoCloseable {
@@ -39,6 +47,11 @@ public final class MockApiServer implements AutoCloseable {
     private static final Set<String> BUILT_IN_GROUPS = Set.of("apiextensions.k8s.io", "networking.k8s.io",
             "discovery.k8s.io", "coordination.k8s.io", "apps", "rbac.authorization.k8s.io");
 
+    /** The watch event of a 410 Gone: the resourceVersion watched from is no longer available. */
+    private static final String EXPIRED = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":"
+            + "\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\","
+            + "\"reason\":\"Expired\",\"code\":410}}";
+
     private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -46,6 +59,9 @@ public final class MockApiServer implements AutoCloseable {
     private final Set<String> crds = ConcurrentHashMap.newKeySet();
     private final Set<String> goneOnce = ConcurrentHashMap.newKeySet();
     private volatile boolean forgetHistory;
+    /** Every watch open now. */
+    private final Set<TrackedWatch> openWatches = ConcurrentHashMap.newKeySet();
+    private volatile boolean holdEvents;
     private final KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses) {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
@@ -63,9 +79,9 @@ public final class MockApiServer implements AutoCloseable {
                 return expiredWatch();
             }
             if (path.contains("watch=true") && path.contains("fieldSelector=")) {
-                return super.dispatch(withoutNegatedFields(request));
+                return tracked(super.dispatch(withoutNegatedFields(request)));
             }
-            return super.dispatch(request);
+            return tracked(super.dispatch(request));
         }
     };
 
@@ -92,6 +108,123 @@ public final class MockApiServer implements AutoCloseable {
     }
     private KubernetesMockServer server;
     private final int port;
+
+    /** A watch's response, with its socket recorded so that the test can end it or hold its events. */
+    private MockResponse tracked(MockResponse response) {
+        WebSocketListener watch = response.getWebSocketListener();
+        return watch == null ? response : new MockResponse().withWebSocketUpgrade(new TrackedWatch(watch));
+    }
+
+    /** Passes everything to the mock's own watch listener, through a socket that can hold back its events. */
+    private final class TrackedWatch extends WebSocketListener {
+
+        private final WebSocketListener watch;
+        private volatile @org.jspecify.annotations.Nullable WebSocket socket;
+
+        TrackedWatch(WebSocketListener watch) {
+            this.watch = watch;
+        }
+
+        private WebSocket holding(WebSocket ws) {
+            return new WebSocket() {
+                @Override
+                public RecordedRequest request() {
+                    return ws.request();
+                }
+
+                @Override
+                public boolean send(String text) {
+                    return holdEvents || ws.send(text);
+                }
+
+                @Override
+                public boolean send(byte[] bytes) {
+                    return holdEvents || ws.send(bytes);
+                }
+
+                @Override
+                public boolean close(int code, String reason) {
+                    return ws.close(code, reason);
+                }
+            };
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket ws, Response response) {
+            watch.onBeforeAccept(holding(ws), response);
+        }
+
+        @Override
+        public void onOpen(WebSocket ws, Response response) {
+            socket = ws;
+            openWatches.add(this);
+            watch.onOpen(holding(ws), response);
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, String text) {
+            watch.onMessage(holding(ws), text);
+        }
+
+        @Override
+        public void onClosing(WebSocket ws, int code, String reason) {
+            openWatches.remove(this);
+            watch.onClosing(holding(ws), code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket ws, int code, String reason) {
+            openWatches.remove(this);
+            watch.onClosed(holding(ws), code, reason);
+        }
+
+        @Override
+        public void onFailure(WebSocket ws, Throwable t, Response response) {
+            openWatches.remove(this);
+            watch.onFailure(holding(ws), t, response);
+        }
+    }
+
+    /** How many watches are open now. */
+    public int openWatches() {
+        return openWatches.size();
+    }
+
+    /**
+     * Ends every open watch, the server staying up. A real API server would replay the events since the
+     * resourceVersion the client watches again from; the mock keeps no history, so (as after {@link #restart()})
+     * it answers that watch 410 Gone and the client must relist.
+     */
+    public void dropWatches() {
+        goneOnce.clear();
+        forgetHistory = true;
+        for (TrackedWatch w : List.copyOf(openWatches)) {
+            WebSocket ws = w.socket;
+            if (ws != null) {
+                ws.close(1000, "watch ended by the test");
+            }
+        }
+    }
+
+    /** Open watches stop delivering events (they are lost), until {@link #expireWatches()}. */
+    public void holdWatchEvents() {
+        holdEvents = true;
+    }
+
+    /**
+     * Sends every open watch the ERROR event with a 410 Status that a real API server sends when the watch's
+     * resourceVersion is too old, and ends it; later watches deliver events again.
+     */
+    public void expireWatches() {
+        holdEvents = false;
+        for (TrackedWatch w : List.copyOf(openWatches)) {
+            WebSocket ws = w.socket;
+            if (ws != null) {
+                ws.send(EXPIRED);
+                ws.close(1000, "");
+            }
+        }
+    }
 
     private void trackCrds(RecordedRequest request) {
         try {
@@ -121,9 +254,7 @@ public final class MockApiServer implements AutoCloseable {
             @Override
             public void onOpen(io.fabric8.mockwebserver.http.WebSocket ws,
                     io.fabric8.mockwebserver.http.Response response) {
-                ws.send("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-                        + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\","
-                        + "\"reason\":\"Expired\",\"code\":410}}");
+                ws.send(EXPIRED);
                 ws.close(1000, "");
             }
         });
