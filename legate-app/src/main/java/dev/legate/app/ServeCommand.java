@@ -2,6 +2,7 @@ package dev.legate.app;
 
 import dev.legate.app.serve.EnvoySupervisor;
 import dev.legate.app.serve.Gateway;
+import dev.legate.app.serve.XdsPublisher;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.sources.DerivedSource;
 import dev.legate.sources.DirectorySource;
@@ -89,6 +90,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     private InetSocketAddress snapshotAddress;
 
+    @Option(names = "--api-listeners", description = "Also publish, for each HTTP connection manager, an API "
+            + "listener named api-<route configuration> that wraps it, for proxyless xDS clients (grpc-java, "
+            + "Armeria). Their other HTTP filters are marked optional.")
+    private boolean apiListeners;
+
     @Option(names = "--no-snapshot-server", description = "Do not run the snapshot server.")
     private boolean noSnapshotServer;
 
@@ -175,6 +181,7 @@ final class ServeCommand implements Callable<Integer> {
                 snapshotKeep, holdoff, maxDelay, envoyBinary, drainTime, adminPort,
                 nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")),
                 new Gateway.DiagSettings(noSnapshotServer ? Optional.empty() : Optional.of(snapshotAddress)),
+                apiListeners ? XdsPublisher.ApiListeners.VIEWS : XdsPublisher.ApiListeners.NONE,
                 LayeredSource.of(primary, extras, derived));
         if (gateway.supervisesEnvoy()) {
             LOG.info("Envoy: running {} (admin on 127.0.0.1:{})", envoyBinary.get(), adminPort);

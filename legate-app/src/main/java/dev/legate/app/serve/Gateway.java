@@ -114,13 +114,23 @@ public final class Gateway implements AutoCloseable {
 
     /** Serves what {@code source} reads; the gateway starts it, and closes it on {@link #close()}. */
     public static Gateway start(Settings s, DiagSettings diag, SnapshotSource source) throws IOException {
+        return start(s, diag, XdsPublisher.ApiListeners.NONE, source);
+    }
+
+    /**
+     * Serves what {@code source} reads, with or without API-listener views for proxyless xDS clients; the gateway
+     * starts the source, and closes it on {@link #close()}.
+     */
+    public static Gateway start(Settings s, DiagSettings diag, XdsPublisher.ApiListeners apiListeners,
+            SnapshotSource source) throws IOException {
         requireNonNull(diag, "diag");
+        requireNonNull(apiListeners, "apiListeners");
         requireNonNull(source, "source");
         Files.createDirectories(s.stateDir());
         SnapshotStore snapshots = new SnapshotStore(s.stateDir().resolve("snapshots"), s.snapshotKeep());
         XdsServer xds = XdsServer.start(s.adsAddress());
         Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
-                new XdsPublisher(xds), snapshots, Clock.systemUTC());
+                new XdsPublisher(xds, apiListeners), snapshots, Clock.systemUTC());
         // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
         // first compile runs while the rest is set up.
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, xds);
