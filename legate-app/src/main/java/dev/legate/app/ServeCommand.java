@@ -92,7 +92,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--api-listeners", description = "Also publish, for each HTTP connection manager, an API "
             + "listener named api-<route configuration> that wraps it, for proxyless xDS clients (grpc-java, "
-            + "Armeria). Their other HTTP filters are marked optional.")
+            + "Armeria). Their other HTTP filters are marked optional, and endpoint localities get a weight of 1 "
+            + "(grpc-java needs one; Envoy ignores it).")
     private boolean apiListeners;
 
     @Option(names = "--no-snapshot-server", description = "Do not run the snapshot server.")

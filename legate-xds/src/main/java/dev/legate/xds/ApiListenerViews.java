@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -76,6 +79,30 @@ public final class ApiListenerViews {
         List<Listener> all = new ArrayList<>(listeners);
         all.addAll(views.values());
         return all;
+    }
+
+    /**
+     * The endpoint assignments with a weight of 1 on every locality that has none. grpc-java's xDS client ignores
+     * localities without a weight (so a proxyless gRPC client would find no endpoint); Envoy ignores locality
+     * weights unless locality-weighted balancing is configured, so this changes nothing for Envoy.
+     */
+    public static List<ClusterLoadAssignment> withLocalityWeights(List<ClusterLoadAssignment> assignments) {
+        requireNonNull(assignments, "assignments");
+        List<ClusterLoadAssignment> out = new ArrayList<>(assignments.size());
+        for (ClusterLoadAssignment cla : assignments) {
+            if (cla.getEndpointsList().stream().allMatch(LocalityLbEndpoints::hasLoadBalancingWeight)) {
+                out.add(cla);
+                continue;
+            }
+            ClusterLoadAssignment.Builder b = cla.toBuilder();
+            for (LocalityLbEndpoints.Builder locality : b.getEndpointsBuilderList()) {
+                if (!locality.hasLoadBalancingWeight()) {
+                    locality.setLoadBalancingWeight(UInt32Value.of(1));
+                }
+            }
+            out.add(b.build());
+        }
+        return out;
     }
 
     private static List<FilterChain> chains(Listener listener) {

@@ -59,4 +59,15 @@ final class ApiListenerViewsTest {
             assertThat(result.accepted()).as(result.errors().toString()).isTrue();
         }
     }
+
+    @Test
+    void localitiesWithoutAWeightGetOne() {
+        io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment cla = Fixtures.endpoints("c", "127.0.0.1", 80);
+        assertThat(cla.getEndpoints(0).hasLoadBalancingWeight()).isFalse();
+        var weighted = ApiListenerViews.withLocalityWeights(List.of(cla));
+        assertThat(weighted.get(0).getEndpoints(0).getLoadBalancingWeight().getValue()).isEqualTo(1);
+        assertThat(weighted.get(0).getEndpoints(0).getLbEndpointsList()).isEqualTo(cla.getEndpoints(0)
+                .getLbEndpointsList());
+        assertThat(ApiListenerViews.withLocalityWeights(weighted)).isEqualTo(weighted);
+    }
 }

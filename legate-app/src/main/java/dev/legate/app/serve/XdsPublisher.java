@@ -16,7 +16,10 @@ public final class XdsPublisher implements ConfigPublisher {
     public enum ApiListeners {
         /** Only the compiled listeners. */
         NONE,
-        /** The compiled listeners and one API listener per HTTP connection manager, for proxyless xDS clients. */
+        /**
+         * The compiled listeners and one API listener per HTTP connection manager, for proxyless xDS clients; every
+         * endpoint locality gets a weight (grpc-java needs one; Envoy ignores it).
+         */
         VIEWS
     }
 
@@ -36,7 +39,9 @@ public final class XdsPublisher implements ConfigPublisher {
     public Outcome publish(EnvoyConfig config) {
         PublishResult result = server.publish(new XdsResources(apiListeners == ApiListeners.VIEWS
                 ? ApiListenerViews.with(config.listeners()) : config.listeners(), config.routeConfigurations(),
-                config.clusters(), config.endpoints(), config.secrets()));
+                config.clusters(), apiListeners == ApiListeners.VIEWS
+                        ? ApiListenerViews.withLocalityWeights(config.endpoints()) : config.endpoints(),
+                config.secrets()));
         return switch (result.outcome()) {
             case PUBLISHED -> new Outcome.Published(version(result.versions()), true);
             case UNCHANGED -> new Outcome.Published(version(result.versions()), false);
