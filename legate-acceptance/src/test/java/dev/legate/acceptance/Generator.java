@@ -15,7 +15,7 @@ import java.util.Set;
  * Envoy's documented route behaviour, not Legate's output):
  * <ul>
  *   <li>Mappings: match (prefix, prefix_regex, prefix_exact) x rewrite (default "/", "", a path) x host_rewrite x
- *       selector (none, headers, regex_headers, query_parameters) x header operations (none, add_request_headers,
+ *       selector (none, headers, regex_headers, query_parameters, regex_query_parameters) x header operations (none, add_request_headers,
  *       remove_request_headers, add_response_headers), bound to an exact hostname or to "*" in turn;
  *   <li>Hosts: requestPolicy.insecure.action (Redirect, Route, Reject) x exact or wildcard hostname x Mapping bound
  *       to the Host's hostname or "*" x method, each queried on the three Listener securityModels with
@@ -55,7 +55,7 @@ final class Generator {
 
     enum HostRewrite { NONE, LITERAL }
 
-    enum Selector { NONE, HEADER, REGEX_HEADER, QUERY }
+    enum Selector { NONE, HEADER, REGEX_HEADER, QUERY, REGEX_QUERY }
 
     enum HeaderOps { NONE, ADD_REQUEST, REMOVE_REQUEST, ADD_RESPONSE }
 
@@ -108,6 +108,7 @@ final class Generator {
             case HEADER -> spec.put("headers", map("x-sel", "blue"));
             case REGEX_HEADER -> spec.put("regex_headers", map("x-sel", "^bl[a-z]+$"));
             case QUERY -> spec.put("query_parameters", map("sel", "blue"));
+            case REGEX_QUERY -> spec.put("regex_query_parameters", map("sel", "^bl[a-z]+$"));
         }
         switch (ops) {
             case NONE -> { }
@@ -136,16 +137,16 @@ final class Generator {
         String host = hostRewrite == HostRewrite.LITERAL ? "rewritten-" + id + ".example" : authority;
         List<Query> queries = new ArrayList<>();
         for (String hit : hits) {
-            String path = selector == Selector.QUERY ? withQuery(hit, "sel=blue") : hit;
+            String path = isQuery(selector) ? withQuery(hit, "sel=blue") : hit;
             queries.add(Query.get("matches", authority, path, routed(id, ops, expectedPath(match, rewrite,
                     pattern, path), host)).withHeaders(goodSelector).withHeaders(Map.of("x-drop", "1")));
         }
-        String first = selector == Selector.QUERY ? withQuery(hits.get(0), "sel=blue") : hits.get(0);
+        String first = isQuery(selector) ? withQuery(hits.get(0), "sel=blue") : hits.get(0);
         queries.add(Query.get("any method matches", authority, first, routed(id, ops, expectedPath(match, rewrite,
                 pattern, first), host)).withHeaders(goodSelector).withHeaders(Map.of("x-drop", "1"))
                 .withMethod("POST"));
         for (String miss : misses) {
-            String path = selector == Selector.QUERY ? withQuery(miss, "sel=blue") : miss;
+            String path = isQuery(selector) ? withQuery(miss, "sel=blue") : miss;
             queries.add(Query.get("path does not match", authority, path, new Expected.NotFound())
                     .withHeaders(goodSelector));
         }
@@ -160,6 +161,11 @@ final class Generator {
             }
             case QUERY -> queries.add(Query.get("wrong query parameter", authority,
                     withQuery(hits.get(0), "sel=red"), new Expected.NotFound()));
+            case REGEX_QUERY -> {
+                queries.add(Query.get("query parameter fails the regex", authority,
+                        withQuery(hits.get(0), "sel=red"), new Expected.NotFound()));
+                queries.add(Query.get("query parameter missing", authority, hits.get(0), new Expected.NotFound()));
+            }
         }
         // Another host under the same wildcard Host: only a Mapping bound to "*" takes it.
         String other = "other-" + authority;
@@ -175,6 +181,10 @@ final class Generator {
             everywhere.add(q.on(ListenerKind.INSECURE));
         }
         return new Scenario(id + "-mapping", features, List.of(mapping(id + "-m", "alpha", spec)), everywhere);
+    }
+
+    private static boolean isQuery(Selector selector) {
+        return selector == Selector.QUERY || selector == Selector.REGEX_QUERY;
     }
 
     private static Expected.Routed routed(String id, HeaderOps ops, String path, String host) {
