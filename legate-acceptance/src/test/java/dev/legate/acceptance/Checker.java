@@ -107,11 +107,14 @@ final class Checker {
             }
             counts.merge(backend, 1, Integer::sum);
         }
+        int n = answers.size();
         for (String backend : split.backends()) {
-            double share = 100.0 * counts.getOrDefault(backend, 0) / answers.size();
-            if (Math.abs(share - split.percent().get(backend)) > split.tolerance()) {
-                problems.add(String.format("%s answered %.1f%% of %d requests, expected %d%% +/- %d", backend,
-                        share, answers.size(), split.percent().get(backend), split.tolerance()));
+            double p = split.percent().get(backend) / 100.0;
+            int count = counts.getOrDefault(backend, 0);
+            double allowed = 4.5 * Math.sqrt(n * p * (1 - p)) + 0.5;
+            if (Math.abs(count - n * p) > allowed) {
+                problems.add(String.format("%s answered %d of %d requests (%.1f%%), expected %d%% (%.0f +/- %.0f)",
+                        backend, count, n, 100.0 * count / n, split.percent().get(backend), n * p, allowed));
             }
         }
     }

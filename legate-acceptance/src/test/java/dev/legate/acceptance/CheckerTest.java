@@ -58,9 +58,11 @@ final class CheckerTest {
     @Test
     void aSplitIsCheckedAgainstItsShares() {
         Expected.Split split = new Expected.Split(Map.of("alpha", 25, "beta", 75),
-                Map.of("alpha", "/p", "beta", "/p"), 8);
+                Map.of("alpha", "/p", "beta", "/p"));
         assertThat(Checker.check(split, answers(50, 150, "/p"))).isEmpty();
-        assertThat(Checker.check(split, answers(150, 50, "/p"))).anyMatch(p -> p.contains("alpha answered 75.0%"));
+        assertThat(Checker.check(split, answers(150, 50, "/p"))).anyMatch(p -> p.contains("alpha answered 150 of 200"));
+        assertThat(Checker.check(new Expected.Split(Map.of("alpha", 10, "beta", 90), Map.of("alpha", "/p", "beta",
+                "/p")), answers(0, 400, "/p"))).as("10%% is not 0%%").anyMatch(p -> p.contains("alpha answered 0"));
         assertThat(Checker.check(split, answers(50, 150, "/q"))).anyMatch(p -> p.contains("saw path /q"));
     }
 
