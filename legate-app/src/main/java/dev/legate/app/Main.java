@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             "Legate compiles getambassador.io resources (Mapping, Host, Listener, TLSContext,",
             "Module, ...) into Envoy v3 configuration, with Emissary's semantics and names.",
             ""},
-        subcommands = {CompileCommand.class, ServeCommand.class, ApiextCommand.class,
+        subcommands = {CompileCommand.class, ServeCommand.class, ApiextCommand.class, BackendCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'legate help <command>' for the options of a command."})
 public final class Main implements Runnable {

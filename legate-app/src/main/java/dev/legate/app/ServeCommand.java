@@ -3,6 +3,7 @@ package dev.legate.app;
 import dev.legate.app.serve.EnvoySupervisor;
 import dev.legate.app.serve.Gateway;
 import dev.legate.app.serve.PortUnavailableException;
+import dev.legate.app.serve.XdsPublisher;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.sources.DerivedSource;
 import dev.legate.sources.DirectorySource;
@@ -89,6 +90,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where the snapshot server listens (/snapshot, /ir, /envoy, /diagnostics). "
                     + "Default: ${DEFAULT-VALUE}.")
     private InetSocketAddress snapshotAddress;
+
+    @Option(names = "--api-listeners", description = "Also publish, for each HTTP connection manager, an API "
+            + "listener named api-<route configuration> that wraps it, for proxyless xDS clients (grpc-java, "
+            + "Armeria). Their other HTTP filters are marked optional, and endpoint localities get a weight of 1 "
+            + "(grpc-java needs one; Envoy ignores it).")
+    private boolean apiListeners;
 
     @Option(names = "--no-snapshot-server", description = "Do not run the snapshot server.")
     private boolean noSnapshotServer;
@@ -178,6 +185,7 @@ final class ServeCommand implements Callable<Integer> {
                     snapshotKeep, holdoff, maxDelay, envoyBinary, drainTime, adminPort,
                     nodeId != null ? nodeId : env.getOrDefault("HOSTNAME", "legate")),
                     new Gateway.DiagSettings(noSnapshotServer ? Optional.empty() : Optional.of(snapshotAddress)),
+                    apiListeners ? XdsPublisher.ApiListeners.VIEWS : XdsPublisher.ApiListeners.NONE,
                     LayeredSource.of(primary, extras, derived));
         } catch (PortUnavailableException e) {
             spec.commandLine().getErr().println("legate serve: " + e.getMessage() + " (is another legate serve "

@@ -112,18 +112,26 @@ public final class Gateway implements AutoCloseable {
         return start(s, DiagSettings.WITHOUT_SNAPSHOT_SERVER, source);
     }
 
-    /**
-     * Serves what {@code source} reads; the gateway starts it, and closes it on {@link #close()}. When a part cannot
-     * start (a port in use, say), the parts already started are closed again before the exception is thrown: a
-     * failed start leaves no thread or port behind.
-     */
+    /** Serves what {@code source} reads; the gateway starts it, and closes it on {@link #close()}. */
     public static Gateway start(Settings s, DiagSettings diag, SnapshotSource source) throws IOException {
+        return start(s, diag, XdsPublisher.ApiListeners.NONE, source);
+    }
+
+    /**
+     * Serves what {@code source} reads, with or without API-listener views for proxyless xDS clients; the gateway
+     * starts the source, and closes it on {@link #close()}. When a part cannot start (a port in use, say), the parts
+     * already started are closed again before the exception is thrown: a failed start leaves no thread or port
+     * behind.
+     */
+    public static Gateway start(Settings s, DiagSettings diag, XdsPublisher.ApiListeners apiListeners,
+            SnapshotSource source) throws IOException {
         requireNonNull(diag, "diag");
+        requireNonNull(apiListeners, "apiListeners");
         requireNonNull(source, "source");
         Closer started = Closer.create();
         started.register(source::close);
         try {
-            return startParts(s, diag, source, started);
+            return startParts(s, diag, apiListeners, source, started);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 started.close();
@@ -134,8 +142,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Gateway startParts(Settings s, DiagSettings diag, SnapshotSource source, Closer started)
-            throws IOException {
+    private static Gateway startParts(Settings s, DiagSettings diag, XdsPublisher.ApiListeners apiListeners,
+            SnapshotSource source, Closer started) throws IOException {
         Files.createDirectories(s.stateDir());
         SnapshotStore snapshots = new SnapshotStore(s.stateDir().resolve("snapshots"), s.snapshotKeep());
         started.register(snapshots::close);
@@ -143,7 +151,7 @@ public final class Gateway implements AutoCloseable {
                 () -> XdsServer.start(s.adsAddress()));
         started.register(xds::close);
         Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
-                new XdsPublisher(xds), snapshots, Clock.systemUTC());
+                new XdsPublisher(xds, apiListeners), snapshots, Clock.systemUTC());
         // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
         // first compile runs while the rest is set up.
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, xds);

@@ -3,6 +3,7 @@ package dev.legate.app.serve;
 import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.envoy.EnvoyConfig;
+import dev.legate.xds.ApiListenerViews;
 import dev.legate.xds.PublishResult;
 import dev.legate.xds.XdsResources;
 import dev.legate.xds.XdsServer;
@@ -11,16 +12,36 @@ import dev.legate.xds.XdsVersions;
 /** Publishes compiled configurations through the ADS server. */
 public final class XdsPublisher implements ConfigPublisher {
 
+    /** Whether API-listener views of the HTTP connection managers are published too (see ApiListenerViews). */
+    public enum ApiListeners {
+        /** Only the compiled listeners. */
+        NONE,
+        /**
+         * The compiled listeners and one API listener per HTTP connection manager, for proxyless xDS clients; every
+         * endpoint locality gets a weight (grpc-java needs one; Envoy ignores it).
+         */
+        VIEWS
+    }
+
     private final XdsServer server;
+    private final ApiListeners apiListeners;
 
     public XdsPublisher(XdsServer server) {
+        this(server, ApiListeners.NONE);
+    }
+
+    public XdsPublisher(XdsServer server, ApiListeners apiListeners) {
         this.server = requireNonNull(server, "server");
+        this.apiListeners = requireNonNull(apiListeners, "apiListeners");
     }
 
     @Override
     public Outcome publish(EnvoyConfig config) {
-        PublishResult result = server.publish(new XdsResources(config.listeners(), config.routeConfigurations(),
-                config.clusters(), config.endpoints(), config.secrets()));
+        PublishResult result = server.publish(new XdsResources(apiListeners == ApiListeners.VIEWS
+                ? ApiListenerViews.with(config.listeners()) : config.listeners(), config.routeConfigurations(),
+                config.clusters(), apiListeners == ApiListeners.VIEWS
+                        ? ApiListenerViews.withLocalityWeights(config.endpoints()) : config.endpoints(),
+                config.secrets()));
         return switch (result.outcome()) {
             case PUBLISHED -> new Outcome.Published(version(result.versions()), true);
             case UNCHANGED -> new Outcome.Published(version(result.versions()), false);
