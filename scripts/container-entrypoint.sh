@@ -4,7 +4,7 @@
 # usual; LEGATE_JAVA_OPTS adds options after the defaults below.
 #
 # `serve` runs for days, and its memory is what the Pod's limit must cover. Besides the heap (JAVA_TOOL_OPTIONS),
-# these keep the rest small and give memory back: a heap that starts small, grows as the configuration needs and
+# these keep the rest small and give memory back: a heap that starts at 128 MB, grows as the configuration needs and
 # shrinks after a full collection; a young generation of at most 64 MB (an edit at 10,000 Mappings allocates about
 # 80 MB; the rest of the heap is for what survives); identical strings sharing their bytes; compact object headers
 # (JDK 25, the image's runtime); the native heap trimmed every 5 s; two malloc arenas instead of glibc's 8 per core.
@@ -13,7 +13,7 @@
 set -eu
 serve_opts=
 if [ "${1-}" = "serve" ]; then
-  serve_opts=${LEGATE_SERVE_JVM_OPTS--Xms32m -XX:MaxNewSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:+UseStringDeduplication -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000}
+  serve_opts=${LEGATE_SERVE_JVM_OPTS--Xms128m -XX:MaxNewSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:+UseStringDeduplication -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000}
   if [ -z "${LEGATE_SERVE_JVM_OPTS+set}" ]; then
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   fi
