@@ -4,11 +4,12 @@
 # prepare_source: decides what is measured and writes "$WORK/source.log".
 #   in:  ROOT (repository), WORK (work directory), AT (a commit, or empty), FROZEN (1 to copy the working tree),
 #        JAVA, and a log function
-#   out: SRC (the tree to build and run: ROOT itself, or a clean export / copy under WORK), GOAL (install or package)
+#   out: SRC (the tree to build and run: ROOT itself, or a clean export / copy under WORK), GOAL (package: never
+#        install, which would put this tree's SNAPSHOTs into the local Maven repository other builds read)
 # Read-only git commands only.
 prepare_source() {
   SRC=$ROOT
-  GOAL=install
+  GOAL=package
   if [ -n "$AT" ] || [ "$FROZEN" = 1 ]; then
     SRC=$WORK/src
     GOAL=package

@@ -41,7 +41,8 @@
 #   --keep         keep the work directory (printed at the end); --work DIR: use DIR (implies --keep)
 #
 # Results land in the work directory: NAME.json (ServeBenchmark's RESULT), NAME.out (its output), NAME/serve.log
-# (the serve process's log), NAME.jfr and NAME.jfr.txt with --jfr.
+# (the serve process's log), NAME.gc.log (its collections, counted in the summary), NAME.jfr and NAME.jfr.txt with
+# --jfr. The serve process runs with the launcher's own JVM settings (those of `legate serve`: see ../legate).
 set -euo pipefail
 
 ROOT=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -142,8 +143,10 @@ bench() {
   pct=$(wait_quiet)
   log "$name (machine ${pct}% busy just before; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "$pct" >"$WORK/$name.busy-before"
+  # The serve process logs its collections (one line per pause) for the summary: -Xlog does not change the heap.
   if "$JAVA" "${BENCH_JVM[@]}" -cp "$CP" dev.legate.bench.ServeBenchmark --legate "$SRC/legate" \
-      --config "$config" --work "$WORK/runs" --name "$name" --result "$WORK/$name.json" "$@" \
+      --config "$config" --work "$WORK/runs" --name "$name" --result "$WORK/$name.json" \
+      --java-opts "-Xlog:gc:file=$WORK/$name.gc.log" "$@" \
       >"$WORK/$name.out" 2>"$WORK/$name.err"; then
     sed -n '/^== /,/^RESULT /p' "$WORK/$name.out" | grep -v '^RESULT ' >&2
   else
@@ -255,6 +258,31 @@ for name, r in res.items():
           + ("" if r.get("ok") else "  FAILED: " + str(r.get("error", "?"))))
 
 print()
+# Garbage collection in the serve process over the whole run (start-up included), from its -Xlog:gc file.
+import re
+gcs = []
+for name, r in res.items():
+    path = os.path.join(work, name + ".gc.log")
+    if not os.path.exists(path):
+        continue
+    young = full = 0
+    young_ms = full_ms = 0.0
+    for line in open(path, errors="replace"):
+        m = re.search(r"Pause (Young|Full).* ([0-9.]+)ms$", line.strip())
+        if not m:
+            continue
+        if m.group(1) == "Young":
+            young += 1; young_ms += float(m.group(2))
+        else:
+            full += 1; full_ms += float(m.group(2))
+    edits = len(r.get("edits", []))
+    gcs.append(f"{name}: young {young} ({young_ms:.0f} ms), full {full} ({full_ms:.0f} ms) over start-up and "
+               f"{edits} edits")
+if gcs:
+    print("serve process's collections (whole run; the last edits' share is in the gc log):")
+    for g in gcs:
+        print("  " + g)
+    print()
 print("load: share of the whole machine's CPU (all cores) while the edits ran (for start-only runs: from the start")
 print("until the first configuration was acknowledged), used by the serve process, by the benchmark process (its")
 print("1..100 clients), and by everything else (other people's work on the machine).")

@@ -10,6 +10,7 @@ import dev.legate.diag.Rows.XdsTypeRow;
 import dev.legate.compiler.output.Reports;
 import dev.legate.model.Resource;
 import dev.legate.xds.ClientStatus;
+import java.lang.ref.SoftReference;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,8 +45,21 @@ public final class Diagnostics implements AutoCloseable {
     private final EnvoyAdmin envoyAdmin;
     private final Deque<Reconfiguration> history = new ArrayDeque<>();
     private final ReentrantLock viewLock = new ReentrantLock();
-    /** The view of the configuration last looked at. Guarded by {@link #viewLock}. */
-    private volatile @Nullable ConfigView view;
+    /**
+     * How long after a page was last looked at the tables of each new configuration are still built in advance. At
+     * 10,000 Mappings the tables and their search texts hold about 60 MB: a gateway nobody is looking at does not
+     * keep them.
+     */
+    static final long PREBUILD_AFTER_A_LOOK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+    /**
+     * The view of the configuration last looked at. Written under {@link #viewLock}. Softly held: a view nobody
+     * looked at lately is let go when the heap runs short (the next page view builds it again), so the diagnostics
+     * never cost the gateway its memory.
+     */
+    private volatile @Nullable SoftReference<ConfigView> view;
+    /** {@link System#nanoTime()} when a page last used the view; empty before the first. */
+    private volatile OptionalLong lastLook = OptionalLong.empty();
     private final ExecutorService prebuild = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "legate-diag-view");
         t.setDaemon(true);
@@ -86,13 +101,17 @@ public final class Diagnostics implements AutoCloseable {
             }
         }
         metrics.record(attempt);
-        if (attempt.outcome() == Reconfiguration.Outcome.PUBLISHED && prebuildQueued.compareAndSet(false, true)) {
-            // Build the new tables (and their search texts) now, off the reconfiguration thread, so the first page
-            // view and the first search do not wait.
+        if (attempt.outcome() == Reconfiguration.Outcome.PUBLISHED && !lookedAtLately()) {
+            // Nobody is looking: the tables of the configuration replaced are of no use any more, and the next
+            // page view builds the new ones.
+            view = null;
+        } else if (attempt.outcome() == Reconfiguration.Outcome.PUBLISHED && prebuildQueued.compareAndSet(false, true)) {
+            // Someone is looking: build the new tables (and their search texts) now, off the reconfiguration thread,
+            // so the next page view and search do not wait.
             prebuild.execute(() -> {
                 prebuildQueued.set(false);
                 try {
-                    currentView().ifPresent(ConfigView::prepareSearch);
+                    view().ifPresent(ConfigView::prepareSearch);
                 } catch (RuntimeException e) {
                     LOG.warn("could not prepare the diagnostics view", e);
                 }
@@ -107,23 +126,44 @@ public final class Diagnostics implements AutoCloseable {
         }
     }
 
-    /** The tables of the configuration being served, built on first use. */
+    /** The view held now, if any (for tests). */
+    Optional<ConfigView> heldView() {
+        SoftReference<ConfigView> ref = view;
+        return Optional.ofNullable(ref == null ? null : ref.get());
+    }
+
+    /** Whether a page used the view within {@link #PREBUILD_AFTER_A_LOOK_NANOS}. */
+    private boolean lookedAtLately() {
+        OptionalLong last = lastLook;
+        return last.isPresent() && System.nanoTime() - last.getAsLong() < PREBUILD_AFTER_A_LOOK_NANOS;
+    }
+
+    /** The tables of the configuration being served, for a page: built on first use. */
     Optional<ConfigView> currentView() {
+        lastLook = OptionalLong.of(System.nanoTime());
+        return view();
+    }
+
+    /** The tables of the configuration being served, built if there are none for it. */
+    private Optional<ConfigView> view() {
         Optional<ServedConfiguration> served = gateway.served();
         if (served.isEmpty()) {
             return Optional.empty();
         }
-        ConfigView v = view;
+        SoftReference<ConfigView> ref = view;
+        ConfigView v = ref == null ? null : ref.get();
         if (v != null && sameConfiguration(v.served, served.get())) {
             return Optional.of(v);
         }
         viewLock.lock();
         try {
-            v = view;
+            ref = view;
+            v = ref == null ? null : ref.get();
             if (v == null || !sameConfiguration(v.served, served.get())) {
+                view = null; // the old tables can go while the new ones are built
                 long t0 = System.nanoTime();
                 v = ConfigView.of(served.get());
-                view = v;
+                view = new SoftReference<>(v);
                 LOG.debug("diagnostics view of reconfiguration {} built in {} ms ({} routes)", served.get().number(),
                         (System.nanoTime() - t0) / 1_000_000, v.routes.size());
             }

@@ -45,7 +45,8 @@ final class ContentSnapshot extends Snapshot {
 
         /** Serializes {@code resource}; reuses {@code previous} (same instance, same bytes) if nothing changed. */
         static Entry of(XdsType type, String name, Message resource, @Nullable Entry previous, RouteBytes routes) {
-            ByteString bytes = resource instanceof RouteConfiguration rc ? routes.serialize(rc) : serialize(resource);
+            ByteString bytes = resource instanceof RouteConfiguration rc
+                    ? routes.serialize(rc, previous == null ? null : previous.bytes) : serialize(resource);
             if (previous != null && previous.bytes.equals(bytes)) {
                 return previous;
             }

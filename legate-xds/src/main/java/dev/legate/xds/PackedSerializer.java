@@ -25,7 +25,10 @@ final class PackedSerializer implements ProtoResourcesSerializer {
 
     private volatile List<ContentSnapshot> live = List.of();
 
-    /** Keeps the wire forms of {@code current} and {@code previous} (responses may still be built from it). */
+    /**
+     * Keeps the wire forms of {@code current} and {@code previous} (responses may still be built from it while a
+     * publish is under way; once it is done, the server keeps only the current one).
+     */
     void retain(ContentSnapshot current, @Nullable ContentSnapshot previous) {
         live = previous == null ? List.of(current) : List.of(current, previous);
     }

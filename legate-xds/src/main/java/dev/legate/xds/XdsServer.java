@@ -236,6 +236,10 @@ public final class XdsServer implements AutoCloseable {
                 before = snapshot;
             }
             published = target;
+            // Every response of the steps has been built (java-control-plane answers open watches while the snapshot
+            // is set): the wire form of the configuration replaced need not be kept any longer. (A response still
+            // being built from it on another thread packs its resources itself.)
+            serializer.retain(current, null);
             if (!lagging.isEmpty()) {
                 LOG.warn("published {} in steps {}; clients that did not answer a step within {}: {}",
                         target.versions(), steps, options.stepTimeout(), lagging);

@@ -68,6 +68,35 @@ final class RouteBytesTest {
         assertThat(bytes.reusedAndSerialized()).containsExactly(49, 52);
     }
 
+    @Test
+    void bytesEqualToThePriorOnesAreThePriorInstanceAndRoutesStayCorrectAcrossGenerations() {
+        Random random = new Random(11);
+        List<Route> routes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            routes.add(randomRoute(random, i));
+        }
+        RouteBytes bytes = new RouteBytes();
+        RouteConfiguration config = configuration("a", routes);
+        com.google.protobuf.ByteString first = bytes.serialize(config, null);
+        bytes.nextGeneration();
+        // A new message with the same routes: the prior bytes are handed back, not a copy of them.
+        RouteConfiguration again = configuration("a", routes);
+        com.google.protobuf.ByteString second = bytes.serialize(again, first);
+        assertThat(second).isSameAs(first);
+        bytes.nextGeneration();
+        // The routes' remembered bytes (views into the prior array) splice into a different configuration correctly,
+        // a route repeated in two virtual hosts too.
+        List<Route> shuffled = new ArrayList<>(routes);
+        java.util.Collections.shuffle(shuffled, random);
+        RouteConfiguration other = configuration("b", shuffled).toBuilder()
+                .addVirtualHosts(VirtualHost.newBuilder().setName("second").addDomains("x").addRoutes(routes.get(3)))
+                .build();
+        assertThat(bytes.serialize(other, first)).isEqualTo(ContentSnapshot.serialize(other));
+        bytes.nextGeneration();
+        assertThat(bytes.serialize(config, null)).isEqualTo(ContentSnapshot.serialize(config));
+        assertThat(bytes.reusedAndSerialized()).containsExactly(40 + 41 + 40, 40);
+    }
+
     private static RouteConfiguration configuration(String name, List<Route> routes) {
         return RouteConfiguration.newBuilder().setName(name)
                 .addVirtualHosts(VirtualHost.newBuilder().setName(name + "-*").addDomains("*").addAllRoutes(routes))
