@@ -72,6 +72,10 @@ import org.jspecify.annotations.Nullable;
  * runtime fractions), using Armeria's route matcher ({@link RouteEntry#matches}) for the match, and applies the
  * route's action as Envoy does (redirects, rewrites, header mutations at route, virtual host and route
  * configuration level, remove before add). The request then goes to an endpoint Armeria's xDS load balancer picks.
+ *
+ * <p>Before the route's action, the connection manager's ext_authz and ratelimit filters run as Envoy documents them
+ * ({@link ServiceFilters}), calling the real services at the endpoints Armeria resolved for the clusters the filters
+ * name (watched as cluster roots of their own, since no route names them).
  */
 final class XdsRouter implements AutoCloseable {
 
