@@ -10,7 +10,11 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import dev.legate.backend.EchoBackend;
+import dev.legate.backend.auth.GrpcAuthBackend;
+import dev.legate.backend.auth.HttpAuthBackend;
+import dev.legate.backend.ratelimit.RateLimitBackend;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +81,7 @@ final class AcceptanceTest {
             Map<String, String> owners = ConfigWriter.write(config, listenerPorts, scenarios, ports);
 
             outcomes.add(tier1(config, work.resolve("tier1"), withQueries, owners, factory));
+            outcomes.add(services(work.resolve("services"), ports, factory));
             Optional<Path> envoy = envoyBinary();
             if (envoy.isPresent()) {
                 outcomes.add(tier2(envoy.get(), config, work.resolve("tier2"), withQueries, listenerPorts,
@@ -112,6 +117,76 @@ final class AcceptanceTest {
                 return outcome;
             }
         }
+    }
+
+    /**
+     * Tier 1 for the external services: each configuration of {@link ServiceScenarios} (one AuthService each) is
+     * served by its own {@code legate serve}, with real auth and rate-limit backends; its scenarios run while the
+     * auth backend is up, then those that expect the auth backend to be down after it is stopped. One row for all.
+     */
+    private static Runner.Outcome services(Path work, Map<String, Integer> echoPorts, ClientFactory factory)
+            throws Exception {
+        List<Runner.Outcome> parts = new ArrayList<>();
+        for (ServiceScenarios.Configuration c : new ServiceScenarios().all()) {
+            Path dir = Files.createDirectories(work.resolve(c.name()));
+            InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+            Map<String, Integer> ports = new LinkedHashMap<>(echoPorts);
+            AutoCloseable auth;
+            if (c.authBackend().equals(ServiceScenarios.GRPC_AUTH)) {
+                GrpcAuthBackend grpc = GrpcAuthBackend.start(c.authBackend(), loopback);
+                ports.put(c.authBackend(), grpc.port());
+                auth = grpc;
+            } else {
+                HttpAuthBackend http = HttpAuthBackend.start(c.authBackend(), loopback);
+                ports.put(c.authBackend(), http.port());
+                auth = http;
+            }
+            RateLimitBackend rl = c.rateLimited() ? RateLimitBackend.start(ServiceScenarios.RATELIMIT, loopback)
+                    : null;
+            try {
+                if (rl != null) {
+                    ports.put(ServiceScenarios.RATELIMIT, rl.port());
+                }
+                Map<ListenerKind, Integer> listenerPorts = new EnumMap<>(ListenerKind.class);
+                for (ListenerKind k : ListenerKind.values()) {
+                    listenerPorts.put(k, freePort());
+                }
+                List<Scenario> all = new ArrayList<>(c.scenarios());
+                all.addAll(c.authDown());
+                Map<String, String> owners = ConfigWriter.write(dir.resolve("config"), listenerPorts, all, ports);
+                try (ServeProcess serve = ServeProcess.start(dir.resolve("config"), dir, Optional.empty(),
+                        freePort())) {
+                    serve.awaitReady(Duration.ofSeconds(120));
+                    assertNoCompileErrors(serve, owners);
+                    Map<ListenerKind, String> views = apiListenerNames(serve.latest("envoy.json"));
+                    try (XdsRouter router = new XdsRouter(serve.adsPort(), views, factory)) {
+                        router.awaitSnapshots(Duration.ofSeconds(60));
+                        parts.add(Runner.run(c.name(), withQueries(c.scenarios()), router::send, IN_FLIGHT));
+                        auth.close();
+                        parts.add(Runner.run(c.name() + ", auth down", withQueries(c.authDown()), router::send,
+                                IN_FLIGHT));
+                        assertThat(router.errors()).as("xDS errors or NACKs seen by Armeria").isEmpty();
+                    }
+                }
+            } finally {
+                auth.close();
+                if (rl != null) {
+                    rl.close();
+                }
+            }
+        }
+        List<Runner.Failure> failures = new ArrayList<>();
+        parts.forEach(p -> failures.addAll(p.failures()));
+        return new Runner.Outcome("1: Armeria xDS client, AuthService + RateLimitService",
+                parts.stream().mapToInt(Runner.Outcome::scenarios).sum(),
+                parts.stream().mapToInt(Runner.Outcome::queries).sum(),
+                parts.stream().mapToInt(Runner.Outcome::requests).sum(),
+                parts.stream().mapToInt(Runner.Outcome::passed).sum(), failures,
+                parts.stream().mapToLong(Runner.Outcome::millis).sum());
+    }
+
+    private static List<Scenario> withQueries(List<Scenario> scenarios) {
+        return scenarios.stream().filter(s -> !s.queries().isEmpty()).toList();
     }
 
     /** Tier 2: Envoy, run by legate serve on its bootstrap, takes the same queries on its real listeners. */

@@ -79,6 +79,24 @@ final class Checker {
                             + a.responseHeaders().get("location"));
                 }
             }
+            case Expected.Rejected r -> {
+                if (a.status() != r.status() || a.seen() != null) {
+                    problems.add("expected " + r.status() + " from the gateway, got " + a.status()
+                            + (a.seen() != null ? " from " + a.seen().backend() : ""));
+                    return;
+                }
+                r.responseHeaders().forEach((k, v) -> {
+                    if (!v.equals(a.responseHeaders().get(k))) {
+                        problems.add("response header " + k + " = " + a.responseHeaders().get(k) + ", expected "
+                                + v);
+                    }
+                });
+                r.absentResponseHeaders().forEach(k -> {
+                    if (a.responseHeaders().containsKey(k)) {
+                        problems.add("response header " + k + " reached the client: " + a.responseHeaders().get(k));
+                    }
+                });
+            }
             case Expected.NotFound n -> {
                 if (a.status() != 404 || a.seen() != null) {
                     problems.add("expected 404 from the gateway, got " + a.status()

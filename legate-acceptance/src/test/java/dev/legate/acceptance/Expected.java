@@ -40,6 +40,19 @@ public sealed interface Expected {
         }
     }
 
+    /**
+     * Answered by the gateway itself with {@code status}, no backend reached (an auth service's denial, a rate limit,
+     * an auth failure's status_on_error); the client got {@code responseHeaders} (exact values) and none of
+     * {@code absentResponseHeaders}.
+     */
+    record Rejected(int status, Map<String, String> responseHeaders, Set<String> absentResponseHeaders)
+            implements Expected {
+        public Rejected {
+            responseHeaders = Map.copyOf(responseHeaders);
+            absentResponseHeaders = Set.copyOf(absentResponseHeaders);
+        }
+    }
+
     /** No route: Envoy answers 404. */
     record NotFound() implements Expected {
     }

@@ -15,6 +15,7 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.xds.ClusterRoot;
 import com.linecorp.armeria.xds.ClusterSnapshot;
 import com.linecorp.armeria.xds.ListenerRoot;
 import com.linecorp.armeria.xds.ListenerSnapshot;
@@ -71,6 +72,10 @@ import org.jspecify.annotations.Nullable;
  * runtime fractions), using Armeria's route matcher ({@link RouteEntry#matches}) for the match, and applies the
  * route's action as Envoy does (redirects, rewrites, header mutations at route, virtual host and route
  * configuration level, remove before add). The request then goes to an endpoint Armeria's xDS load balancer picks.
+ *
+ * <p>Before the route's action, the connection manager's ext_authz and ratelimit filters run as Envoy documents them
+ * ({@link ServiceFilters}), calling the real services at the endpoints Armeria resolved for the clusters the filters
+ * name (watched as cluster roots of their own, since no route names them).
  */
 final class XdsRouter implements AutoCloseable {
 
@@ -82,9 +87,14 @@ final class XdsRouter implements AutoCloseable {
     private final Map<String, String> errors = new ConcurrentHashMap<>();
     private final Map<Endpoint, WebClient> clients = new ConcurrentHashMap<>();
     private final ClientFactory factory;
+    /** The clusters of service filters (ext_authz, ratelimit), which no route names: watched on their own. */
+    private final Map<String, ClusterRoot> serviceRoots = new ConcurrentHashMap<>();
+    private final Map<String, ClusterSnapshot> serviceClusters = new ConcurrentHashMap<>();
+    private final ServiceFilters services;
 
     XdsRouter(int adsPort, Map<ListenerKind, String> apiListeners, ClientFactory factory) {
         this.factory = requireNonNull(factory, "factory");
+        this.services = new ServiceFilters(this::serviceEndpoints, factory);
         xds = XdsBootstrap.of(bootstrap(adsPort));
         apiListeners.forEach((kind, name) -> {
             ListenerRoot root = xds.listenerRoot(name);
@@ -133,18 +143,79 @@ final class XdsRouter implements AutoCloseable {
                 .build();
     }
 
-    /** Waits until every listener has a complete snapshot (routes, clusters and endpoints resolved). */
+    /**
+     * Waits until every listener has a complete snapshot (routes, clusters and endpoints resolved), and so has every
+     * cluster their service filters (ext_authz, ratelimit) call.
+     */
     void awaitSnapshots(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (snapshots.size() == roots.size()
-                    && snapshots.values().stream().allMatch(s -> s.routeSnapshot() != null)) {
-                return;
-            }
+        while (System.nanoTime() < deadline && !(snapshots.size() == roots.size()
+                && snapshots.values().stream().allMatch(s -> s.routeSnapshot() != null))) {
             Thread.sleep(20); // Armeria calls back on its event loop; polling a map here is enough
         }
-        throw new IllegalStateException("Armeria's xDS client has no complete snapshot of " + roots.keySet()
-                + " after " + timeout + " (has " + snapshots.keySet() + "; errors " + errors + ")");
+        if (!(snapshots.size() == roots.size()
+                && snapshots.values().stream().allMatch(s -> s.routeSnapshot() != null))) {
+            throw new IllegalStateException("Armeria's xDS client has no complete snapshot of " + roots.keySet()
+                    + " after " + timeout + " (has " + snapshots.keySet() + "; errors " + errors + ")");
+        }
+        for (ListenerSnapshot snapshot : snapshots.values()) {
+            for (String cluster : ServiceFilters.clusters(snapshot.xdsResource().connectionManager())) {
+                serviceRoots.computeIfAbsent(cluster, this::watchServiceCluster);
+            }
+        }
+        while (System.nanoTime() < deadline) {
+            if (serviceRoots.keySet().stream().allMatch(c -> !serviceEndpoints(c).isEmpty())) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("Armeria's xDS client resolved no endpoints for the service clusters "
+                + serviceRoots.keySet() + " after " + timeout + " (has " + serviceClusters.keySet() + "; errors "
+                + errors + ")");
+    }
+
+    private ClusterRoot watchServiceCluster(String name) {
+        ClusterRoot root = xds.clusterRoot(name);
+        root.addSnapshotWatcher(new SnapshotWatcher<ClusterSnapshot>() {
+            @Override
+            public void snapshotUpdated(ClusterSnapshot cluster) {
+                serviceClusters.put(name, cluster);
+                // Subscribed after the listeners: a response to the earlier subscription lacks it, which is no error.
+                errors.keySet().removeIf(k -> k.endsWith(" " + name) || k.endsWith(" " + name + " "));
+            }
+
+            @Override
+            public void onMissing(XdsType type, String resourceName) {
+                errors.put(type + " " + resourceName, "missing");
+            }
+
+            @Override
+            public void onError(XdsType type, String resourceName, Status status) {
+                errors.put(type + " " + resourceName, status.toString());
+            }
+        });
+        return root;
+    }
+
+    /** The endpoints Armeria resolved for a service filter's cluster. */
+    private List<Endpoint> serviceEndpoints(String cluster) {
+        ClusterSnapshot snapshot = serviceClusters.get(cluster);
+        return snapshot == null ? List.of() : endpoints(snapshot);
+    }
+
+    /** The endpoints Armeria's xDS client resolved for a cluster (EDS, or its own assignment for STATIC and STRICT_DNS). */
+    private static List<Endpoint> endpoints(ClusterSnapshot cluster) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        if (cluster.endpointSnapshot() != null) {
+            ClusterLoadAssignment cla = cluster.endpointSnapshot().xdsResource().resource();
+            for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
+                for (LbEndpoint lb : locality.getLbEndpointsList()) {
+                    SocketAddress address = lb.getEndpoint().getAddress().getSocketAddress();
+                    endpoints.add(Endpoint.of(address.getAddress(), address.getPortValue()));
+                }
+            }
+        }
+        return endpoints;
     }
 
     Map<String, String> errors() {
@@ -170,7 +241,11 @@ final class XdsRouter implements AutoCloseable {
         ClientRequestContext ctx = ClientRequestContext.of(HttpRequest.of(requestHeaders));
         for (RouteEntry entry : vhost.routeEntries()) {
             if (entry.matches(ctx) && fractionAllows(entry.route().getMatch(), random)) {
-                return act(query, entry, vhost.xdsResource().resource(), routes.xdsResource().resource(), random);
+                VirtualHost vh = vhost.xdsResource().resource();
+                RouteConfiguration rc = routes.xdsResource().resource();
+                // The HTTP filters first (ext_authz, ratelimit), as Envoy runs them before the router.
+                return services.apply(snapshot.xdsResource().connectionManager(), query, entry.route(), vh,
+                        filtered -> act(filtered, entry, vh, rc, random));
             }
         }
         return CompletableFuture.completedFuture(notFound());
@@ -262,16 +337,7 @@ final class XdsRouter implements AutoCloseable {
         headers.forEach((k, values) -> values.forEach(v -> hb.add(k, v)));
         // The endpoints Armeria's xDS client resolved for the cluster (EDS, or the cluster's own assignment for
         // STATIC and STRICT_DNS); the request's random picks one.
-        List<Endpoint> endpoints = new ArrayList<>();
-        if (cluster.endpointSnapshot() != null) {
-            ClusterLoadAssignment cla = cluster.endpointSnapshot().xdsResource().resource();
-            for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
-                for (LbEndpoint lb : locality.getLbEndpointsList()) {
-                    SocketAddress address = lb.getEndpoint().getAddress().getSocketAddress();
-                    endpoints.add(Endpoint.of(address.getAddress(), address.getPortValue()));
-                }
-            }
-        }
+        List<Endpoint> endpoints = endpoints(cluster);
         if (endpoints.isEmpty()) {
             return CompletableFuture.completedFuture(Answer.failed("no endpoint in " + action.getCluster()));
         }
@@ -399,6 +465,8 @@ final class XdsRouter implements AutoCloseable {
 
     @Override
     public void close() {
+        services.close();
+        serviceRoots.values().forEach(ClusterRoot::close);
         roots.values().forEach(ListenerRoot::close);
         xds.close();
     }
