@@ -35,9 +35,18 @@ final class MappingCompiler {
 
     /** Clusters by full (unshortened) name; the first Mapping to need a name defines the cluster. */
     private final Map<String, ClusterDraft> clusters = new TreeMap<>();
+    private final Memo.Generation memo;
 
     MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
             Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics, Resolvers resolvers) {
+        this(settings, module, hosts, contexts, diagnostics, resolvers, Memo.EMPTY.next(null));
+    }
+
+    /** As the other constructor, reusing what {@code memo}'s previous build made in an equal context. */
+    MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
+            Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics, Resolvers resolvers,
+            Memo.Generation memo) {
+        this.memo = memo;
         this.resolvers = resolvers;
         this.settings = settings;
         this.module = module;
@@ -80,8 +89,17 @@ final class MappingCompiler {
     List<IrMappingGroup> compile(List<Resource<MappingSpec>> resources, List<IrCluster> clustersOut) {
         List<Normalized> all = new ArrayList<>();
         for (Resource<MappingSpec> r : resources) {
-            Normalized n = normalize(r.key(), r.name(), r.namespace(), r.metadata().labels(), r.spec(), false,
-                    settings.clusterRequestTimeoutMs());
+            Memo.Made<@Nullable Normalized> known = memo.normalized(r);
+            Normalized n;
+            if (known != null) {
+                diagnostics.addAll(known.diagnostics());
+                n = known.value();
+            } else {
+                int reported = diagnostics.size();
+                n = normalize(r.key(), r.name(), r.namespace(), r.metadata().labels(), r.spec(), false,
+                        settings.clusterRequestTimeoutMs());
+                memo.rememberNormalized(r, new Memo.Made<>(n, diagnostics.subList(reported, diagnostics.size())));
+            }
             if (n != null) {
                 all.add(n);
             }
@@ -125,7 +143,7 @@ final class MappingCompiler {
             if (group.failed || (group.mappings.isEmpty() && group.redirect == null)) {
                 continue;
             }
-            out.add(toIr(group, envoyNames));
+            out.add(toIrOrReuse(group, envoyNames));
         }
         // Emissary: reversed(sorted(groups, key=group_weight)); a stable sort, then reversed.
         List<IrMappingGroup> ordered = new ArrayList<>(out);
@@ -541,6 +559,142 @@ final class MappingCompiler {
                     c.dnsLookupFamily(), c.provenance(), c.endpointSource(), c.keepalive()));
         }
         return byKey;
+    }
+
+    /** The group's IR: the one the previous build made from the very same members and cluster names, or a new one. */
+    private IrMappingGroup toIrOrReuse(Group group, Map<String, String> envoyNames) {
+        List<Object> parts = new ArrayList<>();
+        parts.add(group.shadow == null ? "" : group.shadow);
+        parts.add(group.shadow == null ? "" : String.valueOf(envoyNames.get(group.clusterOf.get(group.shadow))));
+        parts.add(group.redirect == null ? "" : group.redirect);
+        for (Normalized m : group.mappings) {
+            parts.add(m);
+            parts.add(String.valueOf(envoyNames.get(group.clusterOf.get(m))));
+            parts.add(group.weights.getOrDefault(m, 100));
+        }
+        GroupKey key = new GroupKey(parts.toArray());
+        Memo.Made<IrMappingGroup> known = memo.group(key);
+        if (known != null) {
+            diagnostics.addAll(known.diagnostics());
+            return known.value();
+        }
+        int reported = diagnostics.size();
+        IrMappingGroup ir = toIr(group, envoyNames);
+        memo.rememberGroup(key, new Memo.Made<>(ir, diagnostics.subList(reported, diagnostics.size())));
+        return ir;
+    }
+
+    /**
+     * What a mapping group is made from besides the context: its members (normalized Mappings, compared by instance:
+     * the memo hands back the same instance for the same resource) with their clusters' Envoy names and weights.
+     */
+    private static final class GroupKey {
+        private final Object[] parts;
+        private final int hash;
+
+        GroupKey(Object[] parts) {
+            this.parts = parts;
+            int h = 1;
+            for (Object part : parts) {
+                h = 31 * h + (part instanceof Normalized ? System.identityHashCode(part) : part.hashCode());
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof GroupKey other) || other.hash != hash || other.parts.length != parts.length) {
+                return false;
+            }
+            for (int i = 0; i < parts.length; i++) {
+                Object a = parts[i];
+                Object b = other.parts[i];
+                if (a instanceof Normalized || b instanceof Normalized ? a != b : !a.equals(b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * What one build normalized and grouped, for the next build in an equal {@link IrMemo.MappingContext}: normalized
+     * Mappings by resource instance, mapping groups by {@link GroupKey}, each with the diagnostics it reported.
+     * Immutable once made.
+     */
+    static final class Memo {
+        static final Memo EMPTY = new Memo(null, Map.of(), Map.of());
+
+        /** A piece of work and the diagnostics it reported. */
+        record Made<T>(T value, List<Diagnostic> diagnostics) {
+            Made {
+                diagnostics = List.copyOf(diagnostics);
+            }
+        }
+
+        private final IrMemo.@Nullable MappingContext context;
+        private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized;
+        private final Map<GroupKey, Made<IrMappingGroup>> groups;
+
+        private Memo(IrMemo.@Nullable MappingContext context,
+                Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized,
+                Map<GroupKey, Made<IrMappingGroup>> groups) {
+            this.context = context;
+            this.normalized = normalized;
+            this.groups = groups;
+        }
+
+        /** A build's view: this memo if made in an equal context, else an empty one. */
+        Generation next(IrMemo.@Nullable MappingContext now) {
+            return new Generation(now, now != null && now.equals(context) ? this : EMPTY);
+        }
+
+        /** Not thread-safe: one build, one thread. */
+        static final class Generation {
+            private final IrMemo.@Nullable MappingContext context;
+            private final Memo previous;
+            private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized =
+                    new java.util.IdentityHashMap<>();
+            private final Map<GroupKey, Made<IrMappingGroup>> groups = new java.util.HashMap<>();
+
+            private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
+                this.context = context;
+                this.previous = previous;
+            }
+
+            @Nullable Made<@Nullable Normalized> normalized(Resource<MappingSpec> resource) {
+                Made<@Nullable Normalized> known = previous.normalized.get(resource);
+                if (known != null) {
+                    normalized.put(resource, known);
+                }
+                return known;
+            }
+
+            void rememberNormalized(Resource<MappingSpec> resource, Made<@Nullable Normalized> made) {
+                normalized.put(resource, made);
+            }
+
+            @Nullable Made<IrMappingGroup> group(GroupKey key) {
+                Made<IrMappingGroup> known = previous.groups.get(key);
+                if (known != null) {
+                    groups.put(key, known);
+                }
+                return known;
+            }
+
+            void rememberGroup(GroupKey key, Made<IrMappingGroup> made) {
+                groups.put(key, made);
+            }
+
+            Memo done() {
+                return context == null ? EMPTY : new Memo(context, normalized, groups);
+            }
+        }
     }
 
     private IrMappingGroup toIr(Group group, Map<String, String> envoyNames) {
