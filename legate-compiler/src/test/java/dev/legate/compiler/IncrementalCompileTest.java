@@ -116,6 +116,14 @@ final class IncrementalCompileTest {
                 () -> files.remove("m40.yaml"),
                 () -> files.put("m9.yaml", MAPPING.formatted("m9", "a", "*", "/p4/", "s2", 70)
                         .replace("weight: 70", "weight: 70, timeout_ms: 1234")),
+                // Mappings whose clusters report diagnostics, then an unrelated edit: reused work reports them again.
+                () -> files.put("m12.yaml", MAPPING.formatted("m12", "b", "b.example.com", "/p6/", "ftp://s5", 30)),
+                () -> files.put("m13.yaml", MAPPING.formatted("m13", "a", "*", "/p6/", "s5", 70)
+                        .replace("weight: 70", "weight: 70, tls: missing")),
+                () -> files.put("m14.yaml", MAPPING.formatted("m14", "a", "*", "/p7/", "s6", 30)
+                        .replace("weight: 30", "shadow: true")),
+                () -> files.put("m15.yaml", MAPPING.formatted("m15", "b", "b.example.com", "/p7/", "s1", 80)),
+                () -> files.put("m20.yaml", MAPPING.formatted("m20", "a", "*", "/p10-edited/", "s6", 30)),
                 () -> files.put("01-host-a.yaml", HOST_A.formatted("Route")),
                 () -> files.put("02-host-b.yaml", HOST_B.replace("team: b}}}", "team: a}}}")),
                 () -> files.put("03-module.yaml", MODULE.formatted("enable_grpc_web: true")),
@@ -128,6 +136,9 @@ final class IncrementalCompileTest {
             edit.run();
             assertSame(warm, snapshot.get(), "after edit " + step++);
         }
+        assertThat(warm.compile(snapshot.get()).diagnostics()).as("the edits reach the clusters' diagnostics")
+                .anySatisfy(d -> assertThat(d.message()).contains("TLSContext missing does not exist"))
+                .anySatisfy(d -> assertThat(d.message()).contains("unknown scheme ftp"));
     }
 
     @Test

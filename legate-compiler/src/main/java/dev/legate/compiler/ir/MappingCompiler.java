@@ -425,6 +425,40 @@ final class MappingCompiler {
 
     /** Builds (or reuses) the cluster for a Mapping; returns its full name, or null when it cannot exist. */
     private @Nullable String clusterFor(Normalized m, @Nullable String marker) {
+        ClusterMade made = memo.cluster(m, marker);
+        if (made == null) {
+            List<Diagnostic> asked = new ArrayList<>();
+            List<Diagnostic> defining = new ArrayList<>();
+            made = makeCluster(m, marker, asked, defining);
+            memo.rememberCluster(m, marker, made);
+        }
+        diagnostics.addAll(made.asked());
+        String key = made.key();
+        if (key == null || made.draft() == null) {
+            return null;
+        }
+        if (!clusters.containsKey(key)) {
+            diagnostics.addAll(made.defining());
+            clusters.put(key, made.draft());
+        }
+        return key;
+    }
+
+    /**
+     * What {@link #clusterFor} reads from a Mapping: its cluster's key (null when it cannot exist) and definition,
+     * the diagnostics every Mapping asking for it reports, and those only the Mapping that defines it reports.
+     */
+    record ClusterMade(@Nullable String key, @Nullable ClusterDraft draft, List<Diagnostic> asked,
+            List<Diagnostic> defining) {
+        ClusterMade {
+            asked = List.copyOf(asked);
+            defining = List.copyOf(defining);
+        }
+    }
+
+    /** A Mapping's cluster, made without looking at the clusters other Mappings defined. */
+    private ClusterMade makeCluster(Normalized m, @Nullable String marker, List<Diagnostic> asked,
+            List<Diagnostic> defining) {
         MappingSpec spec = m.spec();
         ServiceName service = m.service();
         List<String> fields = new ArrayList<>();
@@ -439,9 +473,9 @@ final class MappingCompiler {
         if (tlsName != null && !tlsName.isEmpty()) {
             ctx = contexts.get(tlsName);
             if (ctx == null) {
-                diagnostics.add(Diagnostic.error(m.key(), "spec.tls: TLSContext " + tlsName + " does not exist; the "
+                asked.add(Diagnostic.error(m.key(), "spec.tls: TLSContext " + tlsName + " does not exist; the "
                         + "Mapping is not routed"));
-                return null;
+                return new ClusterMade(null, null, asked, defining);
             }
         }
         if ("https".equals(service.scheme())) {
@@ -449,13 +483,13 @@ final class MappingCompiler {
             fields.add("otls");
         } else if ("http".equals(service.scheme())) {
             if (ctx != null) {
-                diagnostics.add(Diagnostic.warning(m.key(), "spec.tls: TLSContext " + tlsName + " originates TLS "
+                asked.add(Diagnostic.warning(m.key(), "spec.tls: TLSContext " + tlsName + " originates TLS "
                         + "even though the service says http://"));
                 originate = true;
                 fields.add("otls");
             }
         } else if (service.scheme() != null) {
-            diagnostics.add(Diagnostic.warning(m.key(), "spec.service: unknown scheme " + service.scheme()
+            asked.add(Diagnostic.warning(m.key(), "spec.service: unknown scheme " + service.scheme()
                     + "; using " + (ctx != null ? "HTTPS" : "HTTP")));
             if (ctx != null) {
                 originate = true;
@@ -502,9 +536,6 @@ final class MappingCompiler {
         IrEndpointSource source = Resolvers.endpointSource(m.resolver(), service.hostname(), port, m.namespace(),
                 settings, List.of());
         String key = source == null ? name : name + "|" + source.serviceName();
-        if (clusters.containsKey(key)) {
-            return key;
-        }
         boolean ipv4 = spec.enableIpv4() != null ? spec.enableIpv4() : settings.enableIpv4();
         boolean ipv6 = spec.enableIpv6() != null ? spec.enableIpv6() : settings.enableIpv6();
         String family = ipv6 ? (ipv4 ? "AUTO" : "V6_ONLY") : "V4_ONLY";
@@ -521,9 +552,8 @@ final class MappingCompiler {
                 lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()), null,
                 spec.keepalive() != null ? spec.keepalive() : module.keepalive());
         cluster = cluster.withEndpointSource(UpstreamChecks.endpointSource(m.resolver(), service.hostname(), port,
-                m.namespace(), settings, spec.healthChecks(), m.key(), diagnostics));
-        clusters.put(key, new ClusterDraft(name, cluster, m.resolver().name()));
-        return key;
+                m.namespace(), settings, spec.healthChecks(), m.key(), defining));
+        return new ClusterMade(key, new ClusterDraft(name, cluster, m.resolver().name()), asked, defining);
     }
 
     /**
@@ -628,7 +658,7 @@ final class MappingCompiler {
      * Immutable once made.
      */
     static final class Memo {
-        static final Memo EMPTY = new Memo(null, Map.of(), Map.of());
+        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of());
 
         /** A piece of work and the diagnostics it reported. */
         record Made<T>(T value, List<Diagnostic> diagnostics) {
@@ -640,13 +670,19 @@ final class MappingCompiler {
         private final IrMemo.@Nullable MappingContext context;
         private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized;
         private final Map<GroupKey, Made<IrMappingGroup>> groups;
+        /** Clusters by normalized Mapping (by instance), for routes and for shadows. */
+        private final Map<Normalized, ClusterMade> clusters;
+        private final Map<Normalized, ClusterMade> shadowClusters;
 
         private Memo(IrMemo.@Nullable MappingContext context,
                 Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized,
-                Map<GroupKey, Made<IrMappingGroup>> groups) {
+                Map<GroupKey, Made<IrMappingGroup>> groups, Map<Normalized, ClusterMade> clusters,
+                Map<Normalized, ClusterMade> shadowClusters) {
             this.context = context;
             this.normalized = normalized;
             this.groups = groups;
+            this.clusters = clusters;
+            this.shadowClusters = shadowClusters;
         }
 
         /** A build's view: this memo if made in an equal context, else an empty one. */
@@ -661,6 +697,8 @@ final class MappingCompiler {
             private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized =
                     new java.util.IdentityHashMap<>();
             private final Map<GroupKey, Made<IrMappingGroup>> groups = new java.util.HashMap<>();
+            private final Map<Normalized, ClusterMade> clusters = new java.util.IdentityHashMap<>();
+            private final Map<Normalized, ClusterMade> shadowClusters = new java.util.IdentityHashMap<>();
 
             private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
                 this.context = context;
@@ -691,8 +729,25 @@ final class MappingCompiler {
                 groups.put(key, made);
             }
 
+            /** A Mapping's cluster as the previous build made it (the marker is "shadow" or the Mapping's own). */
+            @Nullable ClusterMade cluster(Normalized m, @Nullable String marker) {
+                Map<Normalized, ClusterMade> byMapping = "shadow".equals(marker) ? shadowClusters : clusters;
+                ClusterMade known = byMapping.get(m);
+                if (known == null) {
+                    known = ("shadow".equals(marker) ? previous.shadowClusters : previous.clusters).get(m);
+                    if (known != null) {
+                        byMapping.put(m, known);
+                    }
+                }
+                return known;
+            }
+
+            void rememberCluster(Normalized m, @Nullable String marker, ClusterMade made) {
+                ("shadow".equals(marker) ? shadowClusters : clusters).put(m, made);
+            }
+
             Memo done() {
-                return context == null ? EMPTY : new Memo(context, normalized, groups);
+                return context == null ? EMPTY : new Memo(context, normalized, groups, clusters, shadowClusters);
             }
         }
     }
