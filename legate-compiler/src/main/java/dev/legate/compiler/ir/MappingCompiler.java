@@ -429,7 +429,7 @@ final class MappingCompiler {
         if (made == null) {
             List<Diagnostic> asked = new ArrayList<>();
             List<Diagnostic> defining = new ArrayList<>();
-            made = makeCluster(m, marker, asked, defining);
+            made = memo.canonical(makeCluster(m, marker, asked, defining));
             memo.rememberCluster(m, marker, made);
         }
         diagnostics.addAll(made.asked());
@@ -699,6 +699,8 @@ final class MappingCompiler {
             private final Map<GroupKey, Made<IrMappingGroup>> groups = new java.util.HashMap<>();
             private final Map<Normalized, ClusterMade> clusters = new java.util.IdentityHashMap<>();
             private final Map<Normalized, ClusterMade> shadowClusters = new java.util.IdentityHashMap<>();
+            /** The clusters made in this build, by key (not kept for the next). */
+            private final Map<String, ClusterMade> byKey = new java.util.HashMap<>();
 
             private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
                 this.context = context;
@@ -740,6 +742,18 @@ final class MappingCompiler {
                     }
                 }
                 return known;
+            }
+
+            /**
+             * {@code made}, or an equal one made before in this build: the Mappings of one service ask for equal
+             * clusters, and the memo need not hold a copy of each.
+             */
+            ClusterMade canonical(ClusterMade made) {
+                if (made.key() == null) {
+                    return made;
+                }
+                ClusterMade before = byKey.putIfAbsent(made.key(), made);
+                return before != null && before.equals(made) ? before : made;
             }
 
             void rememberCluster(Normalized m, @Nullable String marker, ClusterMade made) {
