@@ -130,6 +130,8 @@ final class IncrementalCompileTest {
                 () -> files.put("03-module.yaml", MODULE.formatted("cluster_request_timeout_ms: 2000")),
                 () -> files.put("m41.yaml", MAPPING.formatted("m41", "a", "*", "/p0/", "s3", 90)),
                 () -> files.remove("m41.yaml"),
+                // The Mapping that defined a shared cluster goes: the next one asking for it defines it now.
+                () -> files.remove("m0.yaml"),
                 () -> files.remove("03-module.yaml"));
         int step = 0;
         for (Runnable edit : edits) {

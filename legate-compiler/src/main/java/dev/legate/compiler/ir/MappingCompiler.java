@@ -407,7 +407,9 @@ final class MappingCompiler {
             }
             rewrite = "";
         }
-        return new Normalized(key, name, namespace, labels, spec, service, headers, query, hostGlob, hostRegex, prefix,
+        // Immutable lists: the IR's matches copy them, and List.copyOf keeps an immutable list as it is.
+        return new Normalized(key, name, namespace, labels, spec, service, List.copyOf(headers), List.copyOf(query),
+                hostGlob, hostRegex, prefix,
                 precedence, weight, ClusterNames.sha1(id.toString()), internal, defaultTimeoutMs, rewrite, resolver);
     }
 
@@ -426,27 +428,33 @@ final class MappingCompiler {
     /** Builds (or reuses) the cluster for a Mapping; returns its full name, or null when it cannot exist. */
     private @Nullable String clusterFor(Normalized m, @Nullable String marker) {
         ClusterMade made = memo.cluster(m, marker);
+        if (made != null && made.key() != null && made.draft() == null && !clusters.containsKey(made.key())) {
+            made = null; // this Mapping defines the cluster now, and the memo did not keep its definition
+        }
         if (made == null) {
-            List<Diagnostic> asked = new ArrayList<>();
-            List<Diagnostic> defining = new ArrayList<>();
-            made = memo.canonical(makeCluster(m, marker, asked, defining));
-            memo.rememberCluster(m, marker, made);
+            made = makeCluster(m, marker, new ArrayList<>(), new ArrayList<>());
+            boolean defines = made.key() != null && !clusters.containsKey(made.key());
+            // Only a definition that is used is kept: ten Mappings of one service would otherwise keep ten.
+            memo.rememberCluster(m, marker, defines ? made
+                    : new ClusterMade(made.key(), null, made.asked(), made.defining()));
         }
         diagnostics.addAll(made.asked());
         String key = made.key();
-        if (key == null || made.draft() == null) {
+        if (key == null) {
             return null;
         }
-        if (!clusters.containsKey(key)) {
+        ClusterDraft draft = made.draft();
+        if (draft != null && !clusters.containsKey(key)) {
             diagnostics.addAll(made.defining());
-            clusters.put(key, made.draft());
+            clusters.put(key, draft);
         }
         return key;
     }
 
     /**
-     * What {@link #clusterFor} reads from a Mapping: its cluster's key (null when it cannot exist) and definition,
-     * the diagnostics every Mapping asking for it reports, and those only the Mapping that defines it reports.
+     * What {@link #clusterFor} reads from a Mapping: its cluster's key (null when it cannot exist) and definition
+     * (null in the memo when another Mapping defined the cluster), the diagnostics every Mapping asking for it reports,
+     * and those only the Mapping that defines it reports.
      */
     record ClusterMade(@Nullable String key, @Nullable ClusterDraft draft, List<Diagnostic> asked,
             List<Diagnostic> defining) {
@@ -699,8 +707,6 @@ final class MappingCompiler {
             private final Map<GroupKey, Made<IrMappingGroup>> groups = new java.util.HashMap<>();
             private final Map<Normalized, ClusterMade> clusters = new java.util.IdentityHashMap<>();
             private final Map<Normalized, ClusterMade> shadowClusters = new java.util.IdentityHashMap<>();
-            /** The clusters made in this build, by key (not kept for the next). */
-            private final Map<String, ClusterMade> byKey = new java.util.HashMap<>();
 
             private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
                 this.context = context;
@@ -742,18 +748,6 @@ final class MappingCompiler {
                     }
                 }
                 return known;
-            }
-
-            /**
-             * {@code made}, or an equal one made before in this build: the Mappings of one service ask for equal
-             * clusters, and the memo need not hold a copy of each.
-             */
-            ClusterMade canonical(ClusterMade made) {
-                if (made.key() == null) {
-                    return made;
-                }
-                ClusterMade before = byKey.putIfAbsent(made.key(), made);
-                return before != null && before.equals(made) ? before : made;
             }
 
             void rememberCluster(Normalized m, @Nullable String marker, ClusterMade made) {
