@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       from parsed documents to Envoy protos (decode and validate, IR, Envoy translation, Envoy constraint checks);
  *   <li>{@code compileAfterEdit}: what {@code legate serve} does after one edit: one reused compiler alternates
  *       between two snapshots that differ in one Mapping's prefix, so each compile reuses the previous one's decoded
- *       documents and translated routes (see {@code RouteMemo}) for everything but that Mapping;
+ *       documents, IR (normalized Mappings, mapping groups, clusters and listener bindings: see {@code IrMemo}) and
+ *       translated routes (see {@code RouteMemo}) for everything but that Mapping;
  *   <li>{@code compileAndSerialize}: a full compile plus envoy.json (the bootstrap, as {@code legate compile} writes
  *       it; see {@link EnvoyOutput}) written to a writer that only counts characters.
  * </ul>

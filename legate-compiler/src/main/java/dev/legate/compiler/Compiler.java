@@ -10,6 +10,7 @@ import dev.legate.compiler.config.ResourceDecoder;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.envoy.EnvoyTranslator;
 import dev.legate.compiler.ir.IrBuilder;
+import dev.legate.compiler.ir.IrMemo;
 import dev.legate.compiler.ir.IrResult;
 import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.Resource;
@@ -41,6 +42,8 @@ public final class Compiler {
      * on nothing else, so an edit decodes one document instead of all of them.
      */
     private volatile Map<RawDocument, Decoded> decodedBefore = Map.of();
+    /** What the last compile's IR build made, for the next (see {@link IrMemo}). */
+    private volatile IrMemo irMemo = IrMemo.EMPTY;
 
     public Compiler(CompileOptions options) {
         this(options, new EnvoyConstraints());
@@ -101,7 +104,9 @@ public final class Compiler {
         if (!rejectedAuthServices.isEmpty()) {
             inputs = inputs.withServices(inputs.services().withRejectedAuthServices(rejectedAuthServices));
         }
-        IrResult ir = IrBuilder.build(inputs);
+        IrMemo.Generation memo = irMemo.next();
+        IrResult ir = IrBuilder.build(inputs, memo);
+        irMemo = memo.done();
         diagnostics.addAll(ir.diagnostics());
         EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets(),
                 dev.legate.compiler.ir.EndpointIndex.of(resources));

@@ -48,6 +48,101 @@ final class IncrementalCompileTest {
         assertThat(compared).as("change sets compared").isGreaterThan(50);
     }
 
+    /** One document per file name, so that an edit replaces one document and leaves the others' instances. */
+    private static final String LISTENERS = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Listener
+            metadata: {name: http, namespace: default}
+            spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+            ---
+            apiVersion: getambassador.io/v3alpha1
+            kind: Listener
+            metadata: {name: https, namespace: default}
+            spec: {port: 8443, protocol: HTTPS, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+            """;
+    private static final String HOST_A = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Host
+            metadata: {name: a, namespace: default}
+            spec: {hostname: a.example.com, requestPolicy: {insecure: {action: %s}}}
+            """;
+    private static final String HOST_B = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Host
+            metadata: {name: b, namespace: default, labels: {team: b}}
+            spec: {hostname: b.example.com, mappingSelector: {matchLabels: {team: b}}}
+            """;
+    private static final String MODULE = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Module
+            metadata: {name: ambassador, namespace: default}
+            spec: {config: {%s}}
+            """;
+    private static final String MAPPING = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Mapping
+            metadata: {name: %s, namespace: default, labels: {team: %s}}
+            spec: {hostname: "%s", prefix: %s, service: %s, weight: %s}
+            """;
+
+    @Test
+    void aWarmCompilerGivesWhatAFreshOneGivesAfterEditsOfEachKind() {
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        files.put("00-listeners.yaml", LISTENERS);
+        files.put("01-host-a.yaml", HOST_A.formatted("Redirect"));
+        files.put("02-host-b.yaml", HOST_B);
+        files.put("03-module.yaml", MODULE.formatted("enable_grpc_web: false"));
+        for (int i = 0; i < 40; i++) {
+            // Pairs of Mappings share a prefix: canary groups; some go to Host b by label only.
+            files.put("m" + i + ".yaml", MAPPING.formatted("m" + i, i % 3 == 0 ? "b" : "a",
+                    i % 3 == 0 ? "b.example.com" : "*", "/p" + i / 2 + "/", "s" + i % 7, i % 2 == 0 ? 30 : 70));
+        }
+        Compiler warm = new Compiler(CompileOptions.DEFAULTS);
+        java.util.Map<String, List<RawDocument>> parsed = new java.util.HashMap<>();
+        java.util.function.Supplier<ResourceSnapshot> snapshot = () -> {
+            List<RawDocument> documents = new ArrayList<>();
+            files.forEach((name, yaml) -> documents.addAll(parsed.computeIfAbsent(name + "\n" + yaml,
+                    k -> Fixtures.parse(name, yaml).documents())));
+            return new ResourceSnapshot(documents, List.of());
+        };
+        CompileResult first = warm.compile(snapshot.get());
+        assertThat(first.errorCount()).as("errors of the first compile: %s", first.diagnostics()).isZero();
+        List<Runnable> edits = List.of(
+                () -> files.put("m4.yaml", MAPPING.formatted("m4", "a", "*", "/p2-edited/", "s4", 30)),
+                () -> files.put("m5.yaml", MAPPING.formatted("m5", "a", "*", "/p2/", "s5", 40)),
+                () -> files.put("m6.yaml", MAPPING.formatted("m6", "a", "*", "/p3/", "s6", 30)),
+                () -> files.put("m40.yaml", MAPPING.formatted("m40", "b", "b.example.com", "/new/", "s1", 100)),
+                () -> files.remove("m7.yaml"),
+                () -> files.remove("m40.yaml"),
+                () -> files.put("m9.yaml", MAPPING.formatted("m9", "a", "*", "/p4/", "s2", 70)
+                        .replace("weight: 70", "weight: 70, timeout_ms: 1234")),
+                // Mappings whose clusters report diagnostics, then an unrelated edit: reused work reports them again.
+                () -> files.put("m12.yaml", MAPPING.formatted("m12", "b", "b.example.com", "/p6/", "ftp://s5", 30)),
+                () -> files.put("m13.yaml", MAPPING.formatted("m13", "a", "*", "/p6/", "s5", 70)
+                        .replace("weight: 70", "weight: 70, tls: missing")),
+                () -> files.put("m14.yaml", MAPPING.formatted("m14", "a", "*", "/p7/", "s6", 30)
+                        .replace("weight: 30", "shadow: true")),
+                () -> files.put("m15.yaml", MAPPING.formatted("m15", "b", "b.example.com", "/p7/", "s1", 80)),
+                () -> files.put("m20.yaml", MAPPING.formatted("m20", "a", "*", "/p10-edited/", "s6", 30)),
+                () -> files.put("01-host-a.yaml", HOST_A.formatted("Route")),
+                () -> files.put("02-host-b.yaml", HOST_B.replace("team: b}}}", "team: a}}}")),
+                () -> files.put("03-module.yaml", MODULE.formatted("enable_grpc_web: true")),
+                () -> files.put("03-module.yaml", MODULE.formatted("cluster_request_timeout_ms: 2000")),
+                () -> files.put("m41.yaml", MAPPING.formatted("m41", "a", "*", "/p0/", "s3", 90)),
+                () -> files.remove("m41.yaml"),
+                // The Mapping that defined a shared cluster goes: the next one asking for it defines it now.
+                () -> files.remove("m0.yaml"),
+                () -> files.remove("03-module.yaml"));
+        int step = 0;
+        for (Runnable edit : edits) {
+            edit.run();
+            assertSame(warm, snapshot.get(), "after edit " + step++);
+        }
+        assertThat(warm.compile(snapshot.get()).diagnostics()).as("the edits reach the clusters' diagnostics")
+                .anySatisfy(d -> assertThat(d.message()).contains("TLSContext missing does not exist"))
+                .anySatisfy(d -> assertThat(d.message()).contains("unknown scheme ftp"));
+    }
+
     @Test
     void anUnchangedMappingKeepsItsRouteInstancesAndAnEditedOneDoesNot() {
         String header = """

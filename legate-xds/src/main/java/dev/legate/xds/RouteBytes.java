@@ -156,8 +156,9 @@ final class RouteBytes {
     /** Starts a new generation: routes not serialized since the last call are forgotten. */
     void nextGeneration() {
         previous = current;
-        current = new IdentityHashMap<>();
-        pointed = new IdentityHashMap<>();
+        // Sized for a configuration like this one: 100,000 routes would otherwise resize each map a dozen times.
+        current = new IdentityHashMap<>(previous.size());
+        pointed = new IdentityHashMap<>(previous.size());
     }
 
     /** Routes whose bytes were reused and routes serialized, since this instance was made (for logs and tests). */

@@ -41,6 +41,28 @@ final class ServePartsTest {
         }
     }
 
+    /** The store streams each file; what it writes is exactly the reports made in memory, on a first and a later write. */
+    @Test
+    void theSnapshotFilesAreTheReportsByteForByte(@TempDir Path dir) throws Exception {
+        dev.legate.compiler.config.ResourceSnapshot snapshot = dev.legate.compiler.config.ConfigDirectory
+                .read(Path.of(QUICKSTART));
+        dev.legate.compiler.CompileResult result = new Compiler(CompileOptions.DEFAULTS).compile(snapshot);
+        try (SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 2)) {
+            for (String version : List.of("a", "b")) {
+                Path written = store.write(result, version);
+                assertThat(Files.readString(written.resolve("snapshot.yaml")))
+                        .isEqualTo(dev.legate.compiler.output.Reports.snapshotYaml(result.resources()));
+                assertThat(Files.readString(written.resolve("ir.json")))
+                        .isEqualTo(dev.legate.compiler.output.Reports.irJson(result.ir()));
+                assertThat(Files.readString(written.resolve("diagnostics.json")))
+                        .isEqualTo(dev.legate.compiler.output.Reports.diagnosticsJson(result.diagnostics()));
+                java.io.StringWriter envoy = new java.io.StringWriter();
+                dev.legate.compiler.output.EnvoyJson.writeBootstrap(result.envoy(), envoy);
+                assertThat(Files.readString(written.resolve("envoy.json"))).isEqualTo(envoy.toString());
+            }
+        }
+    }
+
     @Test
     void aFailedReconfigurationKeepsTheLastGoodOne(@TempDir Path dir) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));

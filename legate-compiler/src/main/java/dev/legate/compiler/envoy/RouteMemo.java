@@ -5,6 +5,7 @@ import dev.legate.compiler.ir.IrServices;
 import dev.legate.compiler.ir.IrSettings;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -19,11 +20,21 @@ import org.jspecify.annotations.Nullable;
  * other settings or services is not used. The output of a compile
  * never depends on the memo: {@code IncrementalCompileTest} compares compiles with and without one.
  *
- * <p>Immutable once made; a compile reads the previous memo and makes the next ({@link Generation}).
+ * <p>Routes are looked up by instance first: the IR builder hands back the very same {@link IrRoute} instances for
+ * mapping groups whose inputs did not change (see {@code IrMemo}), and hashing a deep record costs more than
+ * translating is saved for some routes. A route met under a new instance is looked up by value only once a compile has
+ * met many of them (the IR was rebuilt, e.g. after a Module changed): a few new routes are cheaper to translate than
+ * indexing every route of the previous compile by value.
+ *
+ * <p>Immutable once made (the index by value is built at most once, on demand); a compile reads the previous memo and
+ * makes the next ({@link Generation}).
  */
 final class RouteMemo {
 
-    static final RouteMemo EMPTY = new RouteMemo(null, Map.of());
+    static final RouteMemo EMPTY = new RouteMemo(null, new IdentityHashMap<>());
+
+    /** New instances a compile meets before it looks routes up by value as well. */
+    static final int MISSES_BEFORE_VALUE_LOOKUP = 64;
 
     /** What a route's translation reads besides the route: the memo is valid only for equal inputs. */
     private record Context(IrSettings settings, IrServices services) {
@@ -46,12 +57,23 @@ final class RouteMemo {
     }
 
     private final @Nullable Context context;
-    /** By equality of the IR route. */
-    private final Map<IrRoute, Slots> translated;
+    /** By IR route instance. */
+    private final IdentityHashMap<IrRoute, Slots> translated;
+    /** The same by equality of the IR route, made when first needed. */
+    private volatile @Nullable Map<IrRoute, Slots> byValue;
 
-    private RouteMemo(@Nullable Context context, Map<IrRoute, Slots> translated) {
+    private RouteMemo(@Nullable Context context, IdentityHashMap<IrRoute, Slots> translated) {
         this.context = context;
         this.translated = translated;
+    }
+
+    private Map<IrRoute, Slots> byValue() {
+        Map<IrRoute, Slots> index = byValue;
+        if (index == null) {
+            index = new HashMap<>(translated);
+            byValue = index;
+        }
+        return index;
     }
 
     /** A compile's view: what the previous compile made (if made in the same context), and what this one makes. */
@@ -64,7 +86,8 @@ final class RouteMemo {
     static final class Generation {
         private final Context context;
         private final RouteMemo previous;
-        private final Map<IrRoute, Slots> translated = new HashMap<>();
+        private final IdentityHashMap<IrRoute, Slots> translated = new IdentityHashMap<>();
+        private int misses;
 
         private Generation(Context context, RouteMemo previous) {
             this.context = context;
@@ -74,6 +97,9 @@ final class RouteMemo {
         /** The slots of an IR route met for the first time in this compile: the previous compile's, or empty ones. */
         Slots slots(IrRoute route) {
             Slots before = previous.translated.get(route);
+            if (before == null && previous != EMPTY && ++misses > MISSES_BEFORE_VALUE_LOOKUP) {
+                before = previous.byValue().get(route);
+            }
             Slots slots = before == null ? new Slots() : before.copy();
             translated.put(route, slots);
             return slots;

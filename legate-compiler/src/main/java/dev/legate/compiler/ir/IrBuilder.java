@@ -88,6 +88,14 @@ public final class IrBuilder {
     }
 
     public static IrResult build(Inputs inputs) {
+        return build(inputs, IrMemo.EMPTY.next());
+    }
+
+    /**
+     * As {@link #build(Inputs)}, reusing what the build that made {@code memo}'s previous memo made from equal inputs
+     * (see {@link IrMemo}); the result is the same. Fills {@code memo} for the next build.
+     */
+    public static IrResult build(Inputs inputs, IrMemo.Generation memo) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         ModuleSpec.AmbassadorConfig module = ambassadorModule(inputs, diagnostics);
         IrSettings settings = SettingsResolver.resolve(module, inputs.ambassadorNamespace());
@@ -105,13 +113,14 @@ public final class IrBuilder {
         List<IrCluster> clusters = new ArrayList<>();
         Resolvers resolvers = new Resolvers(inputs.resolvers());
         MappingCompiler mappings = new MappingCompiler(settings, module, hosts, hostResolver.contexts(), diagnostics,
-                resolvers);
+                resolvers, memo.mappings(new IrMemo.MappingContext(settings, module, hosts,
+                        Map.copyOf(hostResolver.contexts()), inputs.resolvers())));
         List<IrMappingGroup> groups = mappings.compile(inputs.mappings(), clusters);
         List<TcpMappingCompiler.IrTcpGroup> tcpGroups = new TcpMappingCompiler(settings, module,
                 hostResolver.contexts(), resolvers, diagnostics).compile(inputs.tcpMappings(), clusters);
         clusters = withServiceClusters(clusters, services.clusters());
 
-        List<IrListener> listeners = new ListenerBinder(settings, hosts, groups, diagnostics).bind(inputs.listeners());
+        List<IrListener> listeners = new ListenerBinder(settings, hosts, groups, diagnostics, memo.bindings()).bind(inputs.listeners());
         listeners = new TcpBinder(hosts, List.copyOf(hostResolver.contexts().values()), diagnostics)
                 .bind(inputs.listeners(), listeners, tcpGroups);
         if (inputs.listeners().isEmpty() && tcpGroups.isEmpty()) {
@@ -160,13 +169,18 @@ public final class IrBuilder {
 
     private static void reportUnrouted(List<Resource<MappingSpec>> mappings, List<IrListener> listeners,
             List<Diagnostic> diagnostics) {
-        // Identity first: a hundred thousand bound routes share a few thousand routes.
+        // Identity first: a hundred thousand bound routes share a few thousand routes, and a route's variants
+        // (secure, insecure) are bound next to each other.
         Set<IrRoute> routes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (IrListener l : listeners) {
             for (IrListener.IrFilterChain chain : l.filterChains()) {
                 for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
+                    IrRoute last = null;
                     for (IrListener.IrBoundRoute bound : vhost.routes()) {
-                        routes.add(bound.route());
+                        if (bound.route() != last) {
+                            last = bound.route();
+                            routes.add(last);
+                        }
                     }
                 }
             }

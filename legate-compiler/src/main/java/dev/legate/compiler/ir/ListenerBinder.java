@@ -40,9 +40,17 @@ final class ListenerBinder {
     private final List<IrHost> hosts;
     private final List<IrMappingGroup> groups;
     private final List<Diagnostic> diagnostics;
+    private final Memo.Generation memo;
 
     ListenerBinder(IrSettings settings, List<IrHost> hosts, List<IrMappingGroup> groups,
             List<Diagnostic> diagnostics) {
+        this(settings, hosts, groups, diagnostics, Memo.EMPTY.next());
+    }
+
+    /** As the other constructor, reusing the bindings {@code memo}'s previous build made. */
+    ListenerBinder(IrSettings settings, List<IrHost> hosts, List<IrMappingGroup> groups,
+            List<Diagnostic> diagnostics, Memo.Generation memo) {
+        this.memo = memo;
         this.settings = settings;
         this.hosts = hosts.stream().sorted(Comparator.comparing(IrHost::hostname)).toList();
         this.groups = groups;
@@ -130,14 +138,12 @@ final class ListenerBinder {
         }
 
         for (Chain chain : chains.values()) {
-            for (IrMappingGroup group : groups) {
-                for (IrHost host : chain.hosts.values()) {
-                    if (!matches(host, group)) {
-                        continue;
-                    }
-                    for (IrRoute route : group.routes()) {
-                        bindVariants(chain, host, route, securityModel);
-                    }
+            // Each host has its own list, filled in group order: hosts may be taken in any order.
+            for (IrHost host : chain.hosts.values()) {
+                List<IrBoundRoute> routes = chain.routes.get(host.hostname());
+                Memo.HostBindings bindings = memo.bindings(new Memo.HostKey(host, securityModel));
+                for (IrMappingGroup group : groups) {
+                    routes.addAll(bindings.bound(group, g -> bind(host, g, securityModel)));
                 }
             }
         }
@@ -224,8 +230,85 @@ final class ListenerBinder {
         return hasHostname && hostMatch;
     }
 
-    private static void bindVariants(Chain chain, IrHost host, IrRoute route, String securityModel) {
-        List<IrBoundRoute> routes = chain.routes.get(host.hostname());
+    /** A group's routes bound to one Host: none when the Host does not take the group. */
+    private static List<IrBoundRoute> bind(IrHost host, IrMappingGroup group, String securityModel) {
+        if (!matches(host, group)) {
+            return List.of();
+        }
+        List<IrBoundRoute> routes = new ArrayList<>();
+        for (IrRoute route : group.routes()) {
+            bindVariants(routes, host, route, securityModel);
+        }
+        return List.copyOf(routes);
+    }
+
+    /**
+     * The bindings one build made, for the next: a group's bound routes by Host (and the Listener's security model,
+     * all a binding reads besides the group) and by group instance (the IR memo hands back the same instance for a
+     * group made from the same inputs). Immutable once made.
+     */
+    static final class Memo {
+        static final Memo EMPTY = new Memo(Map.of());
+
+        record HostKey(IrHost host, String securityModel) {
+        }
+
+        /** One Host's bindings: by group instance. */
+        static final class HostBindings {
+            private final Map<IrMappingGroup, List<IrBoundRoute>> previous;
+            private final Map<IrMappingGroup, List<IrBoundRoute>> now = new java.util.IdentityHashMap<>();
+
+            private HostBindings(Map<IrMappingGroup, List<IrBoundRoute>> previous) {
+                this.previous = previous;
+            }
+
+            List<IrBoundRoute> bound(IrMappingGroup group,
+                    java.util.function.Function<IrMappingGroup, List<IrBoundRoute>> bind) {
+                List<IrBoundRoute> routes = now.get(group);
+                if (routes == null) {
+                    routes = previous.get(group);
+                    if (routes == null) {
+                        routes = bind.apply(group);
+                    }
+                    now.put(group, routes);
+                }
+                return routes;
+            }
+        }
+
+        private final Map<HostKey, Map<IrMappingGroup, List<IrBoundRoute>>> bindings;
+
+        private Memo(Map<HostKey, Map<IrMappingGroup, List<IrBoundRoute>>> bindings) {
+            this.bindings = bindings;
+        }
+
+        Generation next() {
+            return new Generation(this);
+        }
+
+        /** Not thread-safe: one build, one thread. */
+        static final class Generation {
+            private final Memo previous;
+            private final Map<HostKey, HostBindings> bindings = new java.util.HashMap<>();
+
+            private Generation(Memo previous) {
+                this.previous = previous;
+            }
+
+            HostBindings bindings(HostKey key) {
+                return bindings.computeIfAbsent(key, k -> new HostBindings(previous.bindings.getOrDefault(k,
+                        Map.of())));
+            }
+
+            Memo done() {
+                Map<HostKey, Map<IrMappingGroup, List<IrBoundRoute>>> made = new java.util.HashMap<>();
+                bindings.forEach((k, v) -> made.put(k, v.now));
+                return new Memo(made);
+            }
+        }
+    }
+
+    private static void bindVariants(List<IrBoundRoute> routes, IrHost host, IrRoute route, String securityModel) {
         boolean acme = route.match().pathKind() == IrRoute.PathKind.PREFIX
                 && route.match().path().equals("/.well-known/acme-challenge/");
         if (!securityModel.equals("INSECURE")) {

@@ -35,9 +35,18 @@ final class MappingCompiler {
 
     /** Clusters by full (unshortened) name; the first Mapping to need a name defines the cluster. */
     private final Map<String, ClusterDraft> clusters = new TreeMap<>();
+    private final Memo.Generation memo;
 
     MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
             Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics, Resolvers resolvers) {
+        this(settings, module, hosts, contexts, diagnostics, resolvers, Memo.EMPTY.next(null));
+    }
+
+    /** As the other constructor, reusing what {@code memo}'s previous build made in an equal context. */
+    MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
+            Map<String, IrTlsContext> contexts, List<Diagnostic> diagnostics, Resolvers resolvers,
+            Memo.Generation memo) {
+        this.memo = memo;
         this.resolvers = resolvers;
         this.settings = settings;
         this.module = module;
@@ -80,8 +89,17 @@ final class MappingCompiler {
     List<IrMappingGroup> compile(List<Resource<MappingSpec>> resources, List<IrCluster> clustersOut) {
         List<Normalized> all = new ArrayList<>();
         for (Resource<MappingSpec> r : resources) {
-            Normalized n = normalize(r.key(), r.name(), r.namespace(), r.metadata().labels(), r.spec(), false,
-                    settings.clusterRequestTimeoutMs());
+            Memo.Made<@Nullable Normalized> known = memo.normalized(r);
+            Normalized n;
+            if (known != null) {
+                diagnostics.addAll(known.diagnostics());
+                n = known.value();
+            } else {
+                int reported = diagnostics.size();
+                n = normalize(r.key(), r.name(), r.namespace(), r.metadata().labels(), r.spec(), false,
+                        settings.clusterRequestTimeoutMs());
+                memo.rememberNormalized(r, new Memo.Made<>(n, diagnostics.subList(reported, diagnostics.size())));
+            }
             if (n != null) {
                 all.add(n);
             }
@@ -125,7 +143,7 @@ final class MappingCompiler {
             if (group.failed || (group.mappings.isEmpty() && group.redirect == null)) {
                 continue;
             }
-            out.add(toIr(group, envoyNames));
+            out.add(toIrOrReuse(group, envoyNames));
         }
         // Emissary: reversed(sorted(groups, key=group_weight)); a stable sort, then reversed.
         List<IrMappingGroup> ordered = new ArrayList<>(out);
@@ -389,7 +407,9 @@ final class MappingCompiler {
             }
             rewrite = "";
         }
-        return new Normalized(key, name, namespace, labels, spec, service, headers, query, hostGlob, hostRegex, prefix,
+        // Immutable lists: the IR's matches copy them, and List.copyOf keeps an immutable list as it is.
+        return new Normalized(key, name, namespace, labels, spec, service, List.copyOf(headers), List.copyOf(query),
+                hostGlob, hostRegex, prefix,
                 precedence, weight, ClusterNames.sha1(id.toString()), internal, defaultTimeoutMs, rewrite, resolver);
     }
 
@@ -407,6 +427,46 @@ final class MappingCompiler {
 
     /** Builds (or reuses) the cluster for a Mapping; returns its full name, or null when it cannot exist. */
     private @Nullable String clusterFor(Normalized m, @Nullable String marker) {
+        ClusterMade made = memo.cluster(m, marker);
+        if (made != null && made.key() != null && made.draft() == null && !clusters.containsKey(made.key())) {
+            made = null; // this Mapping defines the cluster now, and the memo did not keep its definition
+        }
+        if (made == null) {
+            made = makeCluster(m, marker, new ArrayList<>(), new ArrayList<>());
+            boolean defines = made.key() != null && !clusters.containsKey(made.key());
+            // Only a definition that is used is kept: ten Mappings of one service would otherwise keep ten.
+            memo.rememberCluster(m, marker, defines ? made
+                    : new ClusterMade(made.key(), null, made.asked(), made.defining()));
+        }
+        diagnostics.addAll(made.asked());
+        String key = made.key();
+        if (key == null) {
+            return null;
+        }
+        ClusterDraft draft = made.draft();
+        if (draft != null && !clusters.containsKey(key)) {
+            diagnostics.addAll(made.defining());
+            clusters.put(key, draft);
+        }
+        return key;
+    }
+
+    /**
+     * What {@link #clusterFor} reads from a Mapping: its cluster's key (null when it cannot exist) and definition
+     * (null in the memo when another Mapping defined the cluster), the diagnostics every Mapping asking for it reports,
+     * and those only the Mapping that defines it reports.
+     */
+    record ClusterMade(@Nullable String key, @Nullable ClusterDraft draft, List<Diagnostic> asked,
+            List<Diagnostic> defining) {
+        ClusterMade {
+            asked = List.copyOf(asked);
+            defining = List.copyOf(defining);
+        }
+    }
+
+    /** A Mapping's cluster, made without looking at the clusters other Mappings defined. */
+    private ClusterMade makeCluster(Normalized m, @Nullable String marker, List<Diagnostic> asked,
+            List<Diagnostic> defining) {
         MappingSpec spec = m.spec();
         ServiceName service = m.service();
         List<String> fields = new ArrayList<>();
@@ -421,9 +481,9 @@ final class MappingCompiler {
         if (tlsName != null && !tlsName.isEmpty()) {
             ctx = contexts.get(tlsName);
             if (ctx == null) {
-                diagnostics.add(Diagnostic.error(m.key(), "spec.tls: TLSContext " + tlsName + " does not exist; the "
+                asked.add(Diagnostic.error(m.key(), "spec.tls: TLSContext " + tlsName + " does not exist; the "
                         + "Mapping is not routed"));
-                return null;
+                return new ClusterMade(null, null, asked, defining);
             }
         }
         if ("https".equals(service.scheme())) {
@@ -431,13 +491,13 @@ final class MappingCompiler {
             fields.add("otls");
         } else if ("http".equals(service.scheme())) {
             if (ctx != null) {
-                diagnostics.add(Diagnostic.warning(m.key(), "spec.tls: TLSContext " + tlsName + " originates TLS "
+                asked.add(Diagnostic.warning(m.key(), "spec.tls: TLSContext " + tlsName + " originates TLS "
                         + "even though the service says http://"));
                 originate = true;
                 fields.add("otls");
             }
         } else if (service.scheme() != null) {
-            diagnostics.add(Diagnostic.warning(m.key(), "spec.service: unknown scheme " + service.scheme()
+            asked.add(Diagnostic.warning(m.key(), "spec.service: unknown scheme " + service.scheme()
                     + "; using " + (ctx != null ? "HTTPS" : "HTTP")));
             if (ctx != null) {
                 originate = true;
@@ -484,9 +544,6 @@ final class MappingCompiler {
         IrEndpointSource source = Resolvers.endpointSource(m.resolver(), service.hostname(), port, m.namespace(),
                 settings, List.of());
         String key = source == null ? name : name + "|" + source.serviceName();
-        if (clusters.containsKey(key)) {
-            return key;
-        }
         boolean ipv4 = spec.enableIpv4() != null ? spec.enableIpv4() : settings.enableIpv4();
         boolean ipv6 = spec.enableIpv6() != null ? spec.enableIpv6() : settings.enableIpv6();
         String family = ipv6 ? (ipv4 ? "AUTO" : "V6_ONLY") : "V4_ONLY";
@@ -503,9 +560,8 @@ final class MappingCompiler {
                 lifetime, Boolean.TRUE.equals(spec.respectDnsTtl()), family, Provenance.of(m.key()), null,
                 spec.keepalive() != null ? spec.keepalive() : module.keepalive());
         cluster = cluster.withEndpointSource(UpstreamChecks.endpointSource(m.resolver(), service.hostname(), port,
-                m.namespace(), settings, spec.healthChecks(), m.key(), diagnostics));
-        clusters.put(key, new ClusterDraft(name, cluster, m.resolver().name()));
-        return key;
+                m.namespace(), settings, spec.healthChecks(), m.key(), defining));
+        return new ClusterMade(key, new ClusterDraft(name, cluster, m.resolver().name()), asked, defining);
     }
 
     /**
@@ -541,6 +597,167 @@ final class MappingCompiler {
                     c.dnsLookupFamily(), c.provenance(), c.endpointSource(), c.keepalive()));
         }
         return byKey;
+    }
+
+    /** The group's IR: the one the previous build made from the very same members and cluster names, or a new one. */
+    private IrMappingGroup toIrOrReuse(Group group, Map<String, String> envoyNames) {
+        List<Object> parts = new ArrayList<>();
+        parts.add(group.shadow == null ? "" : group.shadow);
+        parts.add(group.shadow == null ? "" : String.valueOf(envoyNames.get(group.clusterOf.get(group.shadow))));
+        parts.add(group.redirect == null ? "" : group.redirect);
+        for (Normalized m : group.mappings) {
+            parts.add(m);
+            parts.add(String.valueOf(envoyNames.get(group.clusterOf.get(m))));
+            parts.add(group.weights.getOrDefault(m, 100));
+        }
+        GroupKey key = new GroupKey(parts.toArray());
+        Memo.Made<IrMappingGroup> known = memo.group(key);
+        if (known != null) {
+            diagnostics.addAll(known.diagnostics());
+            return known.value();
+        }
+        int reported = diagnostics.size();
+        IrMappingGroup ir = toIr(group, envoyNames);
+        memo.rememberGroup(key, new Memo.Made<>(ir, diagnostics.subList(reported, diagnostics.size())));
+        return ir;
+    }
+
+    /**
+     * What a mapping group is made from besides the context: its members (normalized Mappings, compared by instance:
+     * the memo hands back the same instance for the same resource) with their clusters' Envoy names and weights.
+     */
+    private static final class GroupKey {
+        private final Object[] parts;
+        private final int hash;
+
+        GroupKey(Object[] parts) {
+            this.parts = parts;
+            int h = 1;
+            for (Object part : parts) {
+                h = 31 * h + (part instanceof Normalized ? System.identityHashCode(part) : part.hashCode());
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof GroupKey other) || other.hash != hash || other.parts.length != parts.length) {
+                return false;
+            }
+            for (int i = 0; i < parts.length; i++) {
+                Object a = parts[i];
+                Object b = other.parts[i];
+                if (a instanceof Normalized || b instanceof Normalized ? a != b : !a.equals(b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * What one build normalized and grouped, for the next build in an equal {@link IrMemo.MappingContext}: normalized
+     * Mappings by resource instance, mapping groups by {@link GroupKey}, each with the diagnostics it reported.
+     * Immutable once made.
+     */
+    static final class Memo {
+        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of());
+
+        /** A piece of work and the diagnostics it reported. */
+        record Made<T>(T value, List<Diagnostic> diagnostics) {
+            Made {
+                diagnostics = List.copyOf(diagnostics);
+            }
+        }
+
+        private final IrMemo.@Nullable MappingContext context;
+        private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized;
+        private final Map<GroupKey, Made<IrMappingGroup>> groups;
+        /** Clusters by normalized Mapping (by instance), for routes and for shadows. */
+        private final Map<Normalized, ClusterMade> clusters;
+        private final Map<Normalized, ClusterMade> shadowClusters;
+
+        private Memo(IrMemo.@Nullable MappingContext context,
+                Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized,
+                Map<GroupKey, Made<IrMappingGroup>> groups, Map<Normalized, ClusterMade> clusters,
+                Map<Normalized, ClusterMade> shadowClusters) {
+            this.context = context;
+            this.normalized = normalized;
+            this.groups = groups;
+            this.clusters = clusters;
+            this.shadowClusters = shadowClusters;
+        }
+
+        /** A build's view: this memo if made in an equal context, else an empty one. */
+        Generation next(IrMemo.@Nullable MappingContext now) {
+            return new Generation(now, now != null && now.equals(context) ? this : EMPTY);
+        }
+
+        /** Not thread-safe: one build, one thread. */
+        static final class Generation {
+            private final IrMemo.@Nullable MappingContext context;
+            private final Memo previous;
+            private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized =
+                    new java.util.IdentityHashMap<>();
+            private final Map<GroupKey, Made<IrMappingGroup>> groups = new java.util.HashMap<>();
+            private final Map<Normalized, ClusterMade> clusters = new java.util.IdentityHashMap<>();
+            private final Map<Normalized, ClusterMade> shadowClusters = new java.util.IdentityHashMap<>();
+
+            private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
+                this.context = context;
+                this.previous = previous;
+            }
+
+            @Nullable Made<@Nullable Normalized> normalized(Resource<MappingSpec> resource) {
+                Made<@Nullable Normalized> known = previous.normalized.get(resource);
+                if (known != null) {
+                    normalized.put(resource, known);
+                }
+                return known;
+            }
+
+            void rememberNormalized(Resource<MappingSpec> resource, Made<@Nullable Normalized> made) {
+                normalized.put(resource, made);
+            }
+
+            @Nullable Made<IrMappingGroup> group(GroupKey key) {
+                Made<IrMappingGroup> known = previous.groups.get(key);
+                if (known != null) {
+                    groups.put(key, known);
+                }
+                return known;
+            }
+
+            void rememberGroup(GroupKey key, Made<IrMappingGroup> made) {
+                groups.put(key, made);
+            }
+
+            /** A Mapping's cluster as the previous build made it (the marker is "shadow" or the Mapping's own). */
+            @Nullable ClusterMade cluster(Normalized m, @Nullable String marker) {
+                Map<Normalized, ClusterMade> byMapping = "shadow".equals(marker) ? shadowClusters : clusters;
+                ClusterMade known = byMapping.get(m);
+                if (known == null) {
+                    known = ("shadow".equals(marker) ? previous.shadowClusters : previous.clusters).get(m);
+                    if (known != null) {
+                        byMapping.put(m, known);
+                    }
+                }
+                return known;
+            }
+
+            void rememberCluster(Normalized m, @Nullable String marker, ClusterMade made) {
+                ("shadow".equals(marker) ? shadowClusters : clusters).put(m, made);
+            }
+
+            Memo done() {
+                return context == null ? EMPTY : new Memo(context, normalized, groups, clusters, shadowClusters);
+            }
+        }
     }
 
     private IrMappingGroup toIr(Group group, Map<String, String> envoyNames) {

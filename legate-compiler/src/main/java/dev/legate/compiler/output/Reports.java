@@ -46,6 +46,10 @@ public final class Reports {
 
     /** {"Kind/name.namespace": [{"severity": "error", "message": "..."}], ...}, keys sorted. */
     public static String diagnosticsJson(List<Diagnostic> diagnostics) {
+        return write(JSON, diagnosticsBySource(diagnostics));
+    }
+
+    private static Map<String, List<Map<String, String>>> diagnosticsBySource(List<Diagnostic> diagnostics) {
         Map<String, List<Map<String, String>>> bySource = new TreeMap<>();
         for (Diagnostic d : diagnostics) {
             Map<String, String> entry = new LinkedHashMap<>();
@@ -53,7 +57,7 @@ public final class Reports {
             entry.put("message", d.message());
             bySource.computeIfAbsent(d.source(), k -> new ArrayList<>()).add(entry);
         }
-        return write(JSON, bySource);
+        return bySource;
     }
 
     /**
@@ -99,7 +103,21 @@ public final class Reports {
     /** As {@link #snapshotYaml(List)}, reusing what {@code reuse} rendered last time. */
     public static String snapshotYaml(List<Resource<?>> resources, RenderedResources reuse) {
         StringBuilder out = new StringBuilder();
-        Map<Resource<?>, String> now = new java.util.IdentityHashMap<>();
+        try {
+            writeSnapshotYaml(resources, reuse, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
+        }
+        return out.toString();
+    }
+
+    /**
+     * As {@link #snapshotYaml(List, RenderedResources)}, written to {@code out} one resource at a time: at 10,000
+     * Mappings the whole text is some 10 MB, which need not exist at once.
+     */
+    public static void writeSnapshotYaml(List<Resource<?>> resources, RenderedResources reuse, Appendable out)
+            throws IOException {
+        Map<Resource<?>, String> now = new java.util.IdentityHashMap<>(resources.size() * 2);
         for (Resource<?> r : resources) {
             String yaml = reuse.last.get(r);
             if (yaml == null) {
@@ -109,7 +127,15 @@ public final class Reports {
             out.append(yaml);
         }
         reuse.last = now;
-        return out.toString();
+    }
+
+    /** As {@link #diagnosticsJson(List)}, written to {@code out}. */
+    public static void writeDiagnosticsJson(List<Diagnostic> diagnostics, java.io.OutputStream out) {
+        try {
+            JSON.writeValue(out, diagnosticsBySource(diagnostics));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String resourceYaml(Resource<?> r) {

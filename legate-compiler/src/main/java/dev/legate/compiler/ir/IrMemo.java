@@ -1,0 +1,69 @@
+package dev.legate.compiler.ir;
+
+import dev.legate.model.ModuleSpec;
+import dev.legate.model.ResolverSpec;
+import dev.legate.model.Resource;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one IR build made, kept for the next, so that an edit rebuilds only what its change reaches: each Mapping's
+ * normalized form (by resource instance: the compiler hands over the same instance for an unchanged document), each
+ * mapping group (by its members and their clusters' names), and each group's routes bound to each Host (by group
+ * instance, Host and security model). Everything is keyed on all it was made from, and a memo made in another context
+ * (settings, ambassador Module, Hosts, TLS contexts, resolvers) is not used, so a build gives the same IR with or
+ * without one; the diagnostics a piece reported are reported again when it is reused. {@code IncrementalCompileTest}
+ * compares warm and fresh compiles after edits of each kind.
+ *
+ * <p>Immutable once made; a build reads the previous memo and makes the next ({@link Generation}).
+ */
+public final class IrMemo {
+
+    /** A memo that holds nothing: a build with it does all the work. */
+    public static final IrMemo EMPTY = new IrMemo(MappingCompiler.Memo.EMPTY, ListenerBinder.Memo.EMPTY);
+
+    private final MappingCompiler.Memo mappings;
+    private final ListenerBinder.Memo bindings;
+
+    private IrMemo(MappingCompiler.Memo mappings, ListenerBinder.Memo bindings) {
+        this.mappings = mappings;
+        this.bindings = bindings;
+    }
+
+    /** A build's view of this memo. */
+    public Generation next() {
+        return new Generation(this);
+    }
+
+    /** What a Mapping's normalization and its group's compilation read besides the Mappings themselves. */
+    record MappingContext(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
+            Map<String, IrTlsContext> contexts, List<Resource<ResolverSpec>> resolvers) {
+    }
+
+    /** The memo of one build in the making. Not thread-safe: one build, one thread. */
+    public static final class Generation {
+        private final IrMemo previous;
+        private MappingCompiler.Memo.Generation mappings;
+        private final ListenerBinder.Memo.Generation bindings;
+
+        private Generation(IrMemo previous) {
+            this.previous = previous;
+            this.mappings = MappingCompiler.Memo.EMPTY.next(null);
+            this.bindings = previous.bindings.next();
+        }
+
+        MappingCompiler.Memo.Generation mappings(MappingContext context) {
+            mappings = previous.mappings.next(context);
+            return mappings;
+        }
+
+        ListenerBinder.Memo.Generation bindings() {
+            return bindings;
+        }
+
+        /** The memo for the next build. */
+        public IrMemo done() {
+            return new IrMemo(mappings.done(), bindings.done());
+        }
+    }
+}
