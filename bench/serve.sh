@@ -168,11 +168,10 @@ fi
 C1K=$WORK/config-1000
 C10K=$WORK/config-10000
 
-# The launcher rebuilds when any */src/main is newer than its jar (legate-bench's included), and the JVM writes the
-# launcher's class-data-sharing archive for serve (legate-app/target/legate-serve.jsa) when a run ends and there is none: whatever
-# command runs first decides which classes it holds. So: one untimed serve run first, so that no timed start
-# includes a build, and, in a copy (--frozen, --at), with the archive written by a serve run. (In the working tree
-# the archive is left alone: it is whatever the first command after the last rebuild made it.)
+# The launcher rebuilds when any */src/main is newer than its jar (legate-bench's included), and the JVM writes
+# serve's class-data-sharing archive (legate-app/target/legate-serve.jsa) when a serve run ends and there is none.
+# So: one untimed serve run first, so that no timed start includes a build, and, in a copy (--frozen, --at), with
+# the archive written by that run. (In the working tree the archive is left alone.)
 JSA=$SRC/legate-app/target/legate-serve.jsa
 if [ "$SRC" != "$ROOT" ]; then rm -f -- "$JSA" "$JSA.key"; fi
 log "priming: one untimed serve run (builds the app if the launcher finds it stale; writes the CDS archive if missing)"
