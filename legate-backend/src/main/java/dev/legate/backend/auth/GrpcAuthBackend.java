@@ -2,6 +2,7 @@ package dev.legate.backend.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.legate.backend.GrpcListener;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
@@ -12,15 +13,11 @@ import io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,12 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class GrpcAuthBackend implements AutoCloseable {
 
     private final String name;
-    private final Server server;
+    private final GrpcListener listener;
     private final AtomicLong checks = new AtomicLong();
 
-    private GrpcAuthBackend(String name, InetSocketAddress address) throws IOException {
+    private GrpcAuthBackend(String name, InetSocketAddress address) {
         this.name = name;
-        this.server = NettyServerBuilder.forAddress(address).addService(new Service()).build().start();
+        this.listener = GrpcListener.start(address, new Service(), "gRPC auth backend");
     }
 
     /**
@@ -53,11 +50,7 @@ public final class GrpcAuthBackend implements AutoCloseable {
     public static GrpcAuthBackend start(String name, InetSocketAddress address) {
         requireNonNull(name, "name");
         requireNonNull(address, "address");
-        try {
-            return new GrpcAuthBackend(name, address);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the gRPC auth backend on " + address, e);
-        }
+        return new GrpcAuthBackend(name, address);
     }
 
     public String name() {
@@ -66,7 +59,7 @@ public final class GrpcAuthBackend implements AutoCloseable {
 
     /** The port it listens on. */
     public int port() {
-        return ((InetSocketAddress) server.getListenSockets().getFirst()).getPort();
+        return listener.port();
     }
 
     /** How many checks it has answered. */
@@ -119,14 +112,6 @@ public final class GrpcAuthBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            server.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        listener.close();
     }
 }

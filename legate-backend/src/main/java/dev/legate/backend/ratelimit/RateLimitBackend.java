@@ -2,19 +2,16 @@ package dev.legate.backend.ratelimit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.legate.backend.GrpcListener;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,13 +28,13 @@ public final class RateLimitBackend implements AutoCloseable {
 
     private final String name;
     private final RateLimitPolicy policy;
-    private final Server server;
+    private final GrpcListener listener;
     private final AtomicLong requests = new AtomicLong();
 
-    private RateLimitBackend(String name, InetSocketAddress address, RateLimitPolicy policy) throws IOException {
+    private RateLimitBackend(String name, InetSocketAddress address, RateLimitPolicy policy) {
         this.name = name;
         this.policy = policy;
-        this.server = NettyServerBuilder.forAddress(address).addService(new Service()).build().start();
+        this.listener = GrpcListener.start(address, new Service(), "rate-limit backend");
     }
 
     /** Starts the backend on {@code address} (port 0: an ephemeral port, see {@link #port()}), one-second windows. */
@@ -55,11 +52,7 @@ public final class RateLimitBackend implements AutoCloseable {
         requireNonNull(name, "name");
         requireNonNull(address, "address");
         requireNonNull(policy, "policy");
-        try {
-            return new RateLimitBackend(name, address, policy);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the rate-limit backend on " + address, e);
-        }
+        return new RateLimitBackend(name, address, policy);
     }
 
     public String name() {
@@ -68,7 +61,7 @@ public final class RateLimitBackend implements AutoCloseable {
 
     /** The port it listens on. */
     public int port() {
-        return ((InetSocketAddress) server.getListenSockets().getFirst()).getPort();
+        return listener.port();
     }
 
     /** How many requests it has answered. */
@@ -124,14 +117,6 @@ public final class RateLimitBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            server.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        listener.close();
     }
 }
