@@ -21,6 +21,7 @@ import com.linecorp.armeria.xds.ListenerRoot;
 import com.linecorp.armeria.xds.ListenerSnapshot;
 import com.linecorp.armeria.xds.RouteEntry;
 import com.linecorp.armeria.xds.RouteSnapshot;
+import com.linecorp.armeria.xds.Snapshot;
 import com.linecorp.armeria.xds.SnapshotWatcher;
 import com.linecorp.armeria.xds.VirtualHostSnapshot;
 import com.linecorp.armeria.xds.XdsBootstrap;
@@ -98,21 +99,11 @@ final class XdsRouter implements AutoCloseable {
         xds = XdsBootstrap.of(bootstrap(adsPort));
         apiListeners.forEach((kind, name) -> {
             ListenerRoot root = xds.listenerRoot(name);
-            root.addSnapshotWatcher(new SnapshotWatcher<ListenerSnapshot>() {
+            root.addSnapshotWatcher(new ErrorRecordingWatcher<ListenerSnapshot>() {
                 @Override
                 public void snapshotUpdated(ListenerSnapshot snapshot) {
                     snapshots.put(kind, snapshot);
                     errors.clear(); // a resource missing before the first configuration was published is no error
-                }
-
-                @Override
-                public void onMissing(XdsType type, String resourceName) {
-                    errors.put(type + " " + resourceName, "missing");
-                }
-
-                @Override
-                public void onError(XdsType type, String resourceName, Status status) {
-                    errors.put(type + " " + resourceName, status.toString());
                 }
             });
             roots.put(kind, root);
@@ -176,22 +167,12 @@ final class XdsRouter implements AutoCloseable {
 
     private ClusterRoot watchServiceCluster(String name) {
         ClusterRoot root = xds.clusterRoot(name);
-        root.addSnapshotWatcher(new SnapshotWatcher<ClusterSnapshot>() {
+        root.addSnapshotWatcher(new ErrorRecordingWatcher<ClusterSnapshot>() {
             @Override
             public void snapshotUpdated(ClusterSnapshot cluster) {
                 serviceClusters.put(name, cluster);
                 // Subscribed after the listeners: a response to the earlier subscription lacks it, which is no error.
                 errors.keySet().removeIf(k -> k.endsWith(" " + name) || k.endsWith(" " + name + " "));
-            }
-
-            @Override
-            public void onMissing(XdsType type, String resourceName) {
-                errors.put(type + " " + resourceName, "missing");
-            }
-
-            @Override
-            public void onError(XdsType type, String resourceName, Status status) {
-                errors.put(type + " " + resourceName, status.toString());
             }
         });
         return root;
@@ -471,4 +452,18 @@ final class XdsRouter implements AutoCloseable {
         xds.close();
     }
 
+
+    /** Records what Armeria reports missing or in error, for the checks and the failure messages. */
+    private abstract class ErrorRecordingWatcher<T extends Snapshot<?>> implements SnapshotWatcher<T> {
+
+        @Override
+        public void onMissing(XdsType type, String resourceName) {
+            errors.put(type + " " + resourceName, "missing");
+        }
+
+        @Override
+        public void onError(XdsType type, String resourceName, Status status) {
+            errors.put(type + " " + resourceName, status.toString());
+        }
+    }
 }
