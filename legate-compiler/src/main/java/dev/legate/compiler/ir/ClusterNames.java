@@ -8,13 +8,39 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Emissary's cluster naming: sanitize, and shorten names over 60 characters deterministically. */
 final class ClusterNames {
 
     static final int MAX_LENGTH = 60;
 
+    /** Whether a service with neither scheme nor TLSContext is asked for TLS all the same (v2's {@code tls: true}). */
+    enum TlsOrigination {
+        NONE, EXPLICIT
+    }
+
     private ClusterNames() {
+    }
+
+    /**
+     * Emissary's rule for originating TLS to a service, as the part it adds to the cluster's name (empty: cleartext):
+     * {@code https://} always ("otls"); {@code http://} only with a TLSContext ("otls"; the service says otherwise,
+     * which callers report); any other scheme or none: with a TLSContext "otls" and the context's name, without one
+     * "otls" only when TLS is asked for explicitly.
+     */
+    static List<String> originationParts(@Nullable String scheme, @Nullable IrTlsContext context,
+            TlsOrigination withoutContext) {
+        if ("https".equals(scheme)) {
+            return List.of("otls");
+        }
+        if ("http".equals(scheme)) {
+            return context != null ? List.of("otls") : List.of();
+        }
+        if (context != null) {
+            return List.of("otls", context.name());
+        }
+        return withoutContext == TlsOrigination.EXPLICIT ? List.of("otls") : List.of();
     }
 
     static String sanitize(String name) {

@@ -475,7 +475,6 @@ final class MappingCompiler {
             fields.add(marker);
         }
         fields.add(service.normalized());
-        boolean originate = false;
         IrTlsContext ctx = null;
         String tlsName = spec.tls();
         if (tlsName != null && !tlsName.isEmpty()) {
@@ -486,29 +485,19 @@ final class MappingCompiler {
                 return new ClusterMade(null, null, asked, defining);
             }
         }
-        if ("https".equals(service.scheme())) {
-            originate = true;
-            fields.add("otls");
-        } else if ("http".equals(service.scheme())) {
+        if ("http".equals(service.scheme())) {
             if (ctx != null) {
                 asked.add(Diagnostic.warning(m.key(), "spec.tls: TLSContext " + tlsName + " originates TLS "
                         + "even though the service says http://"));
-                originate = true;
-                fields.add("otls");
             }
-        } else if (service.scheme() != null) {
+        } else if (service.scheme() != null && !"https".equals(service.scheme())) {
             asked.add(Diagnostic.warning(m.key(), "spec.service: unknown scheme " + service.scheme()
                     + "; using " + (ctx != null ? "HTTPS" : "HTTP")));
-            if (ctx != null) {
-                originate = true;
-                fields.add("otls");
-                fields.add(ctx.name());
-            }
-        } else if (ctx != null) {
-            originate = true;
-            fields.add("otls");
-            fields.add(ctx.name());
         }
+        List<String> origination = ClusterNames.originationParts(service.scheme(), ctx,
+                ClusterNames.TlsOrigination.NONE);
+        boolean originate = !origination.isEmpty();
+        fields.addAll(origination);
         if (originate && spec.hostRewrite() != null) {
             fields.add("hr-" + spec.hostRewrite());
         }

@@ -426,7 +426,7 @@ final class ServiceCompiler {
             diagnostics.add(Diagnostic.notice(r.key(), "spec.grpc: false is ignored: an access log service speaks "
                     + "gRPC, so its cluster uses HTTP/2"));
         }
-        String clusterName = cluster(r.key(), r.namespace(), "logging", s.service(), null, TlsOrigination.NONE,
+        String clusterName = cluster(r.key(), r.namespace(), "logging", s.service(), null, ClusterNames.TlsOrigination.NONE,
                 s.statsName(), Http2.YES, List.of());
         if (clusterName == null) {
             return null;
@@ -482,7 +482,7 @@ final class ServiceCompiler {
             diagnostics.add(Diagnostic.notice(r.key(), "the opentelemetry driver is work in progress in Envoy and "
                     + "Emissary alike; use it where both ends are trusted"));
         }
-        String clusterName = cluster(r.key(), r.namespace(), "tracing", s.service(), null, TlsOrigination.NONE,
+        String clusterName = cluster(r.key(), r.namespace(), "tracing", s.service(), null, ClusterNames.TlsOrigination.NONE,
                 s.statsName(), driver == IrTracing.Driver.OPENTELEMETRY ? Http2.YES : Http2.NO, List.of());
         if (clusterName == null) {
             return null;
@@ -558,13 +558,9 @@ final class ServiceCompiler {
     }
 
     /** A v2 {@code tls: true} (kept by conversion as v2ExplicitTLS): originate TLS without a TLSContext. */
-    private enum TlsOrigination {
-        NONE, EXPLICIT
-    }
-
-    private static TlsOrigination explicitTls(@Nullable JsonNode v2ExplicitTls) {
+    private static ClusterNames.TlsOrigination explicitTls(@Nullable JsonNode v2ExplicitTls) {
         return v2ExplicitTls != null && "bool:true".equals(v2ExplicitTls.path("tls").asText(""))
-                ? TlsOrigination.EXPLICIT : TlsOrigination.NONE;
+                ? ClusterNames.TlsOrigination.EXPLICIT : ClusterNames.TlsOrigination.NONE;
     }
 
     /**
@@ -572,7 +568,7 @@ final class ServiceCompiler {
      * context, namespace, circuit breakers); returns its full name, or null when it cannot exist.
      */
     private @Nullable String cluster(ResourceKey key, String namespace, @Nullable String marker,
-            @Nullable String serviceText, @Nullable String tlsName, TlsOrigination explicitTls,
+            @Nullable String serviceText, @Nullable String tlsName, ClusterNames.TlsOrigination explicitTls,
             @Nullable String statsName, Http2 http2, @Nullable List<CircuitBreaker> breakers) {
         IrCluster built = buildCluster(key, namespace, marker, serviceText, tlsName, explicitTls, statsName, http2,
                 breakers);
@@ -585,7 +581,7 @@ final class ServiceCompiler {
 
     /** The cluster of a service (see {@link #cluster}), not yet added; null (and diagnosed) when it cannot exist. */
     private @Nullable IrCluster buildCluster(ResourceKey key, String namespace, @Nullable String marker,
-            @Nullable String serviceText, @Nullable String tlsName, TlsOrigination explicitTls,
+            @Nullable String serviceText, @Nullable String tlsName, ClusterNames.TlsOrigination explicitTls,
             @Nullable String statsName, Http2 http2, @Nullable List<CircuitBreaker> breakers) {
         String field = key.kind().equals("AuthService") ? "spec.auth_service" : "spec.service";
         if (serviceText == null || serviceText.isBlank()) {
@@ -616,25 +612,13 @@ final class ServiceCompiler {
                 return null;
             }
         }
-        boolean originate = false;
-        if ("https".equals(service.scheme())) {
-            originate = true;
-            fields.add("otls");
-        } else if ("http".equals(service.scheme())) {
-            if (ctx != null) {
-                diagnostics.add(Diagnostic.warning(key, "spec.tls: TLSContext " + tlsName + " originates TLS even "
-                        + "though the service says http://"));
-                originate = true;
-                fields.add("otls");
-            }
-        } else if (ctx != null) {
-            originate = true;
-            fields.add("otls");
-            fields.add(ctx.name());
-        } else if (explicitTls == TlsOrigination.EXPLICIT) {
-            originate = true;
-            fields.add("otls");
+        if ("http".equals(service.scheme()) && ctx != null) {
+            diagnostics.add(Diagnostic.warning(key, "spec.tls: TLSContext " + tlsName + " originates TLS even "
+                    + "though the service says http://"));
         }
+        List<String> origination = ClusterNames.originationParts(service.scheme(), ctx, explicitTls);
+        boolean originate = !origination.isEmpty();
+        fields.addAll(origination);
         fields.add(namespace);
         List<CircuitBreaker> cbs = breakers == null ? List.of() : breakers;
         for (CircuitBreaker b : cbs) {

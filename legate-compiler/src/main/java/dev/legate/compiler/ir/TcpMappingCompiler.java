@@ -172,26 +172,14 @@ final class TcpMappingCompiler {
                 return null;
             }
         }
-        boolean originate = false;
-        if ("https".equals(service.scheme())) {
-            originate = true;
-            fields.add("otls");
-        } else if ("http".equals(service.scheme())) {
-            if (ctx != null) {
-                originate = true;
-                fields.add("otls");
-            }
-        } else {
-            if (service.scheme() != null) {
-                diagnostics.add(Diagnostic.warning(r.key(), "spec.service: scheme " + service.scheme() + " means "
-                        + "nothing to a TCPMapping; ignored"));
-            }
-            if (ctx != null) {
-                originate = true;
-                fields.add("otls");
-                fields.add(ctx.name());
-            }
+        if (service.scheme() != null && !"https".equals(service.scheme()) && !"http".equals(service.scheme())) {
+            diagnostics.add(Diagnostic.warning(r.key(), "spec.service: scheme " + service.scheme() + " means "
+                    + "nothing to a TCPMapping; ignored"));
         }
+        List<String> origination = ClusterNames.originationParts(service.scheme(), ctx,
+                ClusterNames.TlsOrigination.NONE);
+        boolean originate = !origination.isEmpty();
+        fields.addAll(origination);
         fields.add(r.namespace());
         List<CircuitBreaker> breakers = spec.circuitBreakers() != null ? spec.circuitBreakers()
                 : module.circuitBreakers() != null ? module.circuitBreakers() : List.of();
