@@ -303,6 +303,8 @@ final class KubernetesGatewayEndToEndTest {
         try (Gateway gateway = Gateway.start(settings(dir, CompileOptions.DEFAULTS), source);
                 AdsTestClient ads = new AdsTestClient(gateway.adsPort(), "test-node").start()) {
             awaitRoutes(ads, r -> r.contains("cluster_quote_default"));
+            // The client may have the routes before the reconfiguration has recorded itself as the last good one.
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.reconfigurer().lastGood().isPresent());
             assertThat(gateway.reconfigurer().lastGood().orElseThrow().result().diagnostics())
                     .anySatisfy(d -> assertThat(d.source()).isEqualTo("kubernetes:hosts.v3alpha1.getambassador.io"));
         }
