@@ -122,7 +122,7 @@ public final class KubernetesServeBenchmark {
             int probePort = freePort();
             ProcessBuilder pb = new ProcessBuilder(legate.toString(), "serve", "--source=kubernetes", "--no-envoy",
                     "--ads-address", "127.0.0.1:" + adsPort, "--probe-address", "127.0.0.1:" + probePort,
-                    "--state-dir", work.resolve("state").toString(), "--holdoff", holdoff, "--max-delay", maxDelay);
+                    "--snapshot-address", "127.0.0.1:0", "--state-dir", work.resolve("state").toString(), "--holdoff", holdoff, "--max-delay", maxDelay);
             pb.environment().put("KUBECONFIG", kubeconfig.toString());
             pb.environment().remove("KUBERNETES_SERVICE_HOST");
             pb.environment().remove("AMBASSADOR_CONFIG_BASE_DIR");

@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Copies a configuration directory (e.g. from {@link ConfigGenerator}) to a fresh one under the work
  *       directory, and picks the Mappings it will edit (see {@link Editor}).
  *   <li>Starts {@code legate serve --config-dir COPY --ads-address 127.0.0.1:P --probe-address 127.0.0.1:Q
- *       --state-dir TEMP --no-envoy [--holdoff H --max-delay M]} on free ports, its output in {@code serve.log}.
+ *       --state-dir TEMP --no-envoy --snapshot-address 127.0.0.1:0 [--holdoff H --max-delay M]} on free ports, its
+ *       output in {@code serve.log}.
  *   <li>Start-up: (gRPC and the xDS protos are loaded in this process first, so that it competes less with the
  *       serve process) from just before the process is started until the ADS port accepts connections, until the first
  *       client receives its first listener version (it connects as soon as the port is open), its first route
@@ -258,7 +259,9 @@ public final class ServeBenchmark {
             }
             List<String> command = new ArrayList<>(List.of(s.legate().toString(), "serve", "--config-dir",
                     config.toString(), "--ads-address", "127.0.0.1:" + adsPort, "--probe-address",
-                    "127.0.0.1:" + probePort, "--state-dir", state.toString(), "--no-envoy"));
+                    "127.0.0.1:" + probePort, "--state-dir", state.toString(), "--no-envoy",
+                    // An ephemeral port: another serve process on this machine may hold the default (8005).
+                    "--snapshot-address", "127.0.0.1:0"));
             if (s.holdoff() != null) {
                 command.addAll(List.of("--holdoff", s.holdoff(), "--max-delay", s.maxDelay()));
             }
