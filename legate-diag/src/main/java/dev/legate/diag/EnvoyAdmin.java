@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +26,22 @@ final class EnvoyAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final OptionalInt port;
-    private final HttpClient client;
+    /**
+     * Made on first use: a client costs a start-up the JDK's TLS set-up (its trust store is read and parsed), and
+     * without a supervised Envoy it is never used. Guarded by this.
+     */
+    private @Nullable HttpClient client;
     private volatile String lastLevel = "unchanged";
 
     EnvoyAdmin(OptionalInt port) {
         this.port = port;
-        this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+        }
+        return client;
     }
 
     boolean present() {
@@ -62,7 +73,7 @@ final class EnvoyAdmin {
             return "";
         }
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/stats/prometheus"))
+            HttpResponse<String> response = client().send(HttpRequest.newBuilder(uri("/stats/prometheus"))
                     .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 LOG.warn("Envoy's /stats/prometheus answered {}", response.statusCode());
@@ -89,7 +100,7 @@ final class EnvoyAdmin {
             return false;
         }
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/logging?level=" + l))
+            HttpResponse<String> response = client().send(HttpRequest.newBuilder(uri("/logging?level=" + l))
                     .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             // Envoy answers a level change with 200 (and a query of the levels with 404, as Emissary notes).

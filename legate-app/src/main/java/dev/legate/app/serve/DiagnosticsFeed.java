@@ -12,6 +12,7 @@ import dev.legate.xds.XdsStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +22,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class DiagnosticsFeed implements GatewayState, Runnable {
 
+    private static final XdsStats NO_STREAMS = new XdsStats(0, 0, 0);
+
     private final Reconfigurer reconfigurer;
-    private final XdsServer xds;
+    /** The ADS server, once it has started (the first compile starts before it). */
+    private final CompletableFuture<XdsServer> xds;
     private volatile BooleanSupplier ready = () -> false;
     /** Guards {@link #diagnostics} and {@link #pending}, so that attempts reach the history once and in order. */
     private final Object lock = new Object();
@@ -33,6 +37,11 @@ final class DiagnosticsFeed implements GatewayState, Runnable {
     private @Nullable String servedVersion;
 
     DiagnosticsFeed(Reconfigurer reconfigurer, XdsServer xds) {
+        this(reconfigurer, CompletableFuture.completedFuture(requireNonNull(xds, "xds")));
+    }
+
+    /** With an ADS server still starting: until it has, there are no clients and no streams. */
+    DiagnosticsFeed(Reconfigurer reconfigurer, CompletableFuture<XdsServer> xds) {
         this.reconfigurer = requireNonNull(reconfigurer, "reconfigurer");
         this.xds = requireNonNull(xds, "xds");
     }
@@ -91,12 +100,16 @@ final class DiagnosticsFeed implements GatewayState, Runnable {
 
     @Override
     public List<ClientStatus> clients() {
-        return xds.clients();
+        return server().map(XdsServer::clients).orElse(List.of());
     }
 
     @Override
     public XdsStats xdsStats() {
-        return xds.stats();
+        return server().map(XdsServer::stats).orElse(NO_STREAMS);
+    }
+
+    private Optional<XdsServer> server() {
+        return xds.isDone() && !xds.isCompletedExceptionally() ? Optional.of(xds.join()) : Optional.empty();
     }
 
     @Override

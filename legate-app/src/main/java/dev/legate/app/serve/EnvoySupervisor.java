@@ -38,11 +38,19 @@ public final class EnvoySupervisor implements AutoCloseable {
     private final int adminPort;
     private final Duration drainTime;
     private final Thread thread;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** Made on first use, when Envoy has started (its TLS set-up is not for the start-up to pay). Guarded by this. */
+    private @Nullable HttpClient http;
     private volatile boolean stopping;
     private volatile @Nullable Process process;
     private volatile int starts;
     private boolean begun;
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        }
+        return http;
+    }
 
     private EnvoySupervisor(List<String> command, int adminPort, Duration drainTime) {
         this.command = List.copyOf(command);
@@ -115,7 +123,7 @@ public final class EnvoySupervisor implements AutoCloseable {
             return false;
         }
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+            HttpResponse<Void> r = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
                     + "/ready")).timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {
@@ -186,7 +194,7 @@ public final class EnvoySupervisor implements AutoCloseable {
         Process p = process;
         if (p != null && p.isAlive()) {
             try {
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
                         + "/drain_listeners?graceful")).timeout(Duration.ofSeconds(2))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
                 LOG.info("draining Envoy for up to {} s", drainTime.toSeconds());

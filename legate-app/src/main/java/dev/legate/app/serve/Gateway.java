@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -147,18 +148,29 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(s.stateDir());
         SnapshotStore snapshots = new SnapshotStore(s.stateDir().resolve("snapshots"), s.snapshotKeep());
         started.register(snapshots::close);
-        XdsServer xds = PortUnavailableException.listen("ADS server", "--ads-address", s.adsAddress(),
-                () -> XdsServer.start(s.adsAddress()));
-        started.register(xds::close);
+        // The first read and compile need neither the ADS server nor the probes, and they are most of a cold start:
+        // they begin first, on the reconfiguration thread, while this thread starts the servers (two cores). The first
+        // publish waits for the ADS server. Watch first, then compile: a change made while the first compile reads the
+        // directory is not lost.
+        CompletableFuture<XdsServer> adsServer = new CompletableFuture<>();
         Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
-                new XdsPublisher(xds, apiListeners), snapshots, Clock.systemUTC());
-        // Watch first, then compile: a change made while the first compile reads the directory is not lost. The
-        // first compile runs while the rest is set up.
-        DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, xds);
+                new StartingPublisher(adsServer.thenApply(server -> new XdsPublisher(server, apiListeners))),
+                snapshots, Clock.systemUTC());
+        DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, adsServer);
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
         started.register(debouncer::close);
         source.start(debouncer::changed);
         debouncer.now();
+        XdsServer xds;
+        try {
+            xds = PortUnavailableException.listen("ADS server", "--ads-address", s.adsAddress(),
+                    () -> XdsServer.start(s.adsAddress()));
+        } catch (IOException | RuntimeException | Error e) {
+            adsServer.completeExceptionally(e); // the first reconfiguration, if it waits, fails at once
+            throw e;
+        }
+        started.register(xds::close);
+        adsServer.complete(xds);
 
         Path bootstrap = s.stateDir().resolve("bootstrap-ads.json");
         InetSocketAddress adsForEnvoy = new InetSocketAddress(s.adsAddress().getAddress() != null

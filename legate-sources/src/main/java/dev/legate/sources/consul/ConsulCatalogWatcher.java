@@ -81,7 +81,12 @@ public final class ConsulCatalogWatcher implements DerivedSource {
 
     private final String ambassadorId;
     private final Duration wait;
-    private final HttpClient http;
+    /**
+     * Made when the first service is watched: most configurations have no Consul resolver, and a client costs a
+     * start-up its TLS set-up (the JDK's trust store is read and parsed). Guarded by {@link #httpLock}.
+     */
+    private @Nullable HttpClient http;
+    private final Object httpLock = new Object();
     /** Guarded by this. */
     private final Map<ConsulTarget, ServiceWatch> watches = new HashMap<>();
     private final AtomicBoolean changed = new AtomicBoolean();
@@ -95,7 +100,15 @@ public final class ConsulCatalogWatcher implements DerivedSource {
     public ConsulCatalogWatcher(String ambassadorId, Duration wait) {
         this.ambassadorId = requireNonNull(ambassadorId, "ambassadorId");
         this.wait = requireNonNull(wait, "wait");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private HttpClient http() {
+        synchronized (httpLock) {
+            if (http == null) {
+                http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            }
+            return http;
+        }
     }
 
     @Override
@@ -368,7 +381,7 @@ public final class ConsulCatalogWatcher implements DerivedSource {
                     // Consul adds up to wait/16 of jitter to the wait: allow for it, and for the network.
                     HttpRequest request = HttpRequest.newBuilder(uri(index)).GET()
                             .timeout(wait.plus(wait.dividedBy(16)).plusSeconds(10)).build();
-                    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    HttpResponse<byte[]> response = http().send(request, HttpResponse.BodyHandlers.ofByteArray());
                     if (response.statusCode() != 200) {
                         throw new IOException("HTTP " + response.statusCode() + ": "
                                 + new String(response.body(), StandardCharsets.UTF_8).strip());
