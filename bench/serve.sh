@@ -13,7 +13,7 @@
 #    to date and does not rebuild inside a timed start;
 # 2. generates two configurations with dev.legate.bench.ConfigGenerator: 1,000 Mappings over 50 Services and
 #    10,000 over 500 (2 Listeners, 3 Hosts);
-# 3. one untimed `legate serve` run (lets the launcher's JVM write its class-data-sharing archive if there is none);
+# 3. one untimed `legate serve` run (lets the launcher make serve's start-up cache if there is none);
 # 4. runs dev.legate.bench.ServeBenchmark once per scenario: each starts `./legate serve --no-envoy` on a fresh copy
 #    of a configuration, on free ports, measures start-up, connects raw ADS clients (legate-xds's AdsTestClient),
 #    edits one Mapping at a time (in place; a unique prefix segment), and times each edit from the closed write to
@@ -168,20 +168,26 @@ fi
 C1K=$WORK/config-1000
 C10K=$WORK/config-10000
 
-# The launcher rebuilds when any */src/main is newer than its jar (legate-bench's included), and the JVM writes
-# serve's class-data-sharing archive (legate-app/target/legate-serve.jsa) when a serve run ends and there is none.
-# So: one untimed serve run first, so that no timed start includes a build, and, in a copy (--frozen, --at), with
-# the archive written by that run. (In the working tree the archive is left alone.)
+# The launcher rebuilds when any */src/main is newer than its jar (legate-bench's included); before the first serve
+# after a build it makes serve's start-up cache (JDK 25+: the ahead-of-time cache legate-app/target/legate-serve.aot,
+# by a training run; otherwise the JVM writes the class-data-sharing archive legate-serve.jsa when a serve run ends).
+# So: one untimed serve run first, so that no timed start includes a build or a training run, and, in a copy
+# (--frozen, --at), with the cache made then. (In the working tree the cache is left alone.)
 JSA=$SRC/legate-app/target/legate-serve.jsa
-if [ "$SRC" != "$ROOT" ]; then rm -f -- "$JSA" "$JSA.key"; fi
-log "priming: one untimed serve run (builds the app if the launcher finds it stale; writes the CDS archive if missing)"
+AOT=$SRC/legate-app/target/legate-serve.aot
+if [ "$SRC" != "$ROOT" ]; then rm -f -- "$JSA" "$JSA.key" "$AOT" "$AOT.key" "$AOT.failed"; fi
+log "priming: one untimed serve run (builds the app if the launcher finds it stale; makes the start-up cache if missing)"
 "$JAVA" "${BENCH_JVM[@]}" -cp "$CP" dev.legate.bench.ServeBenchmark --legate "$SRC/legate" --config "$C1K" \
   --work "$WORK/runs" --name prime --edits 0 --warmup 0 --start-timeout 15m >"$WORK/prime.out" 2>"$WORK/prime.err" \
   || { echo "the priming run failed:" >&2; tail -n 30 "$WORK/prime.err" >&2; exit 1; }
-if [ -f "$JSA" ]; then
-  echo "launcher's CDS archive: $(du -k "$JSA" | cut -f1) kB, written $(date -r "$JSA" +%H:%M:%S)" >>"$WORK/source.log"
+if [ -f "$AOT" ]; then
+  echo "launcher's start-up cache: AOT cache, $(du -k "$AOT" | cut -f1) kB, written $(date -r "$AOT" +%H:%M:%S)" \
+    >>"$WORK/source.log"
+elif [ -f "$JSA" ]; then
+  echo "launcher's start-up cache: CDS archive, $(du -k "$JSA" | cut -f1) kB, written $(date -r "$JSA" +%H:%M:%S)" \
+    >>"$WORK/source.log"
 else
-  echo "launcher's CDS archive: none" >>"$WORK/source.log"
+  echo "launcher's start-up cache: none" >>"$WORK/source.log"
 fi
 
 if wanted 1k-fast; then bench 1k-fast "$C1K" "${FAST[@]}" "${E1K[@]}"; fi

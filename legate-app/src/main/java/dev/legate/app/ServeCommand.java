@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,6 +144,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Legate's namespace. Default: $AMBASSADOR_NAMESPACE, else 'default'.")
     private @Nullable String namespace;
 
+    /**
+     * For the launcher's training run (see ./legate): the run that shows the JVM what a start-up loads, links and
+     * runs, for its ahead-of-time cache. Not for users, hence hidden.
+     */
+    @Option(names = "--exit-after-first-configuration", hidden = true,
+            description = "Exit once the first configuration is published and its snapshot written (0), or the "
+                    + "first reconfiguration failed (1).")
+    private boolean exitAfterFirstConfiguration;
+
+    /** How long a training run may take before it gives up (a hung one must not hold up the launcher for ever). */
+    private static final Duration TRAINING_LIMIT = Duration.ofSeconds(120);
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
@@ -206,6 +219,9 @@ final class ServeCommand implements Callable<Integer> {
         if (status != null) {
             gateway.reconfigurer().addListener(status::publish);
         }
+        if (exitAfterFirstConfiguration) {
+            return firstConfigurationThenExit(gateway, status);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (status != null) {
@@ -216,6 +232,26 @@ final class ServeCommand implements Callable<Integer> {
         }, "legate-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The training run: waits for the first reconfiguration's outcome, then takes the gateway apart. */
+    private static int firstConfigurationThenExit(Gateway gateway, @Nullable KubernetesStatus status)
+            throws InterruptedException {
+        CountDownLatch published = new CountDownLatch(1);
+        gateway.reconfigurer().addListener(result -> published.countDown());
+        long deadline = System.nanoTime() + TRAINING_LIMIT.toNanos();
+        while (!published.await(20, TimeUnit.MILLISECONDS)) {
+            if (gateway.reconfigurer().lastFailure().isPresent() || System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        boolean ok = published.getCount() == 0;
+        if (status != null) {
+            status.close();
+        }
+        gateway.close(); // waits for the snapshot being written
+        LOG.info("exiting after the first configuration ({})", ok ? "published" : "none published");
+        return ok ? 0 : 1;
     }
 
     /**
