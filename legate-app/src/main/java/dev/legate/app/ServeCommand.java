@@ -146,7 +146,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * For the launcher's training run (see ./legate): the run that shows the JVM what a start-up loads, links and
-     * runs, for its ahead-of-time cache. Not for users, hence hidden.
+     * runs, for its ahead-of-time cache; once the first configuration is out, a client fetches it over ADS as Envoy
+     * would. Not for users, hence hidden.
      */
     @Option(names = "--exit-after-first-configuration", hidden = true,
             description = "Exit once the first configuration is published and its snapshot written (0), or the "
@@ -246,6 +247,10 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         boolean ok = published.getCount() == 0;
+        if (ok) {
+            // What Envoy's first connection makes the server do (a result is not needed: the training is the point).
+            gateway.trainingFetch();
+        }
         if (status != null) {
             status.close();
         }

@@ -258,6 +258,15 @@ public final class Gateway implements AutoCloseable {
         return snapshotServer == null ? OptionalInt.empty() : OptionalInt.of(snapshotServer.port());
     }
 
+    /**
+     * For the launcher's training run: a client fetches the served configuration once over ADS, as Envoy's first
+     * connection would (within 10 s; how it went does not matter).
+     */
+    public void trainingFetch() throws InterruptedException {
+        boolean all = TrainingClient.fetchOnce(adsPort(), Duration.ofSeconds(10));
+        LOG.info("training: a client fetched the configuration over ADS ({})", all ? "all of it" : "not all of it");
+    }
+
     public boolean supervisesEnvoy() {
         return supervisor != null;
     }
