@@ -2,6 +2,7 @@ package dev.legate.app.serve;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Suppliers;
 import com.google.protobuf.Struct;
 import dev.legate.compiler.CompileResult;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ final class BootstrapFile implements Consumer<CompileResult> {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapFile.class);
 
     private final Path file;
-    private final Bootstrap base;
+    private final Supplier<Bootstrap> base;
+    private final String initialJson;
     private final Runnable afterFirstGood;
     private final EnvoyStart envoyStart;
     private final Object lock = new Object();
@@ -44,12 +47,15 @@ final class BootstrapFile implements Consumer<CompileResult> {
     }
 
     /**
-     * @param base the bootstrap without runtime flags
+     * @param base the bootstrap without runtime flags (made when runtime flags are first written)
+     * @param initialJson the JSON of {@code base}, written at start (see {@link AdsBootstrap#initialJson})
      * @param afterFirstGood run once, after the first good configuration's bootstrap is on disk (starts Envoy)
      */
-    BootstrapFile(Path file, Bootstrap base, EnvoyStart envoyStart, Runnable afterFirstGood) {
+    BootstrapFile(Path file, Supplier<Bootstrap> base, String initialJson, EnvoyStart envoyStart,
+            Runnable afterFirstGood) {
         this.file = requireNonNull(file, "file");
-        this.base = requireNonNull(base, "base");
+        this.base = Suppliers.memoize(requireNonNull(base, "base")::get);
+        this.initialJson = requireNonNull(initialJson, "initialJson");
         this.envoyStart = requireNonNull(envoyStart, "envoyStart");
         this.afterFirstGood = requireNonNull(afterFirstGood, "afterFirstGood");
     }
@@ -66,7 +72,8 @@ final class BootstrapFile implements Consumer<CompileResult> {
     /** Writes the bootstrap without runtime flags (before the first configuration). */
     void writeInitial() throws IOException {
         synchronized (lock) {
-            write(Struct.getDefaultInstance());
+            write(initialJson);
+            written = Struct.getDefaultInstance();
         }
     }
 
@@ -102,9 +109,13 @@ final class BootstrapFile implements Consumer<CompileResult> {
     }
 
     private void write(Struct runtime) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, AdsBootstrap.json(withRuntime(base, runtime)) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        write(AdsBootstrap.json(withRuntime(base.get(), runtime)));
         written = runtime;
+    }
+
+    private void write(String json) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, json + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -183,7 +183,8 @@ public final class Gateway implements AutoCloseable {
         if (supervisor != null) {
             started.register(supervisor::close);
         }
-        BootstrapFile bootstrapFile = new BootstrapFile(bootstrap, AdsBootstrap.bootstrap(s.nodeId(),
+        BootstrapFile bootstrapFile = new BootstrapFile(bootstrap, () -> AdsBootstrap.bootstrap(s.nodeId(),
+                s.compileOptions().ambassadorId(), adsForEnvoy, s.adminPort()), AdsBootstrap.initialJson(s.nodeId(),
                 s.compileOptions().ambassadorId(), adsForEnvoy, s.adminPort()),
                 supervisor == null ? BootstrapFile.EnvoyStart.EXTERNAL : BootstrapFile.EnvoyStart.SUPERVISED,
                 supervisor == null ? () -> { } : supervisor::begin);
