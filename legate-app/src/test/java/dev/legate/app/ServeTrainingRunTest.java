@@ -34,6 +34,20 @@ final class ServeTrainingRunTest {
         assertThat(Files.readString(state.resolve("snapshots/latest/envoy.json"))).contains("quote");
     }
 
+    /** The launcher trains on this directory: it must keep compiling cleanly, or the training is worth less. */
+    @Test
+    void theLaunchersTrainingConfigurationIsServedWithoutErrors(@TempDir Path state) throws Exception {
+        Path training = Path.of("src/main/aot-training");
+        int status = new CommandLine(new ServeCommand()).execute("--config-dir", training.toString(), "--no-envoy",
+                "--state-dir", state.toString(), "--ads-address", "127.0.0.1:0", "--probe-address", "127.0.0.1:0",
+                "--snapshot-address", "127.0.0.1:0", "--exit-after-first-configuration");
+
+        assertThat(status).isZero();
+        assertThat(Files.readString(state.resolve("snapshots/latest/diagnostics.json")))
+                .doesNotContain("\"error\"").doesNotContain("\"warning\"");
+        assertThat(Files.readString(state.resolve("snapshots/latest/envoy.json"))).contains("route_config");
+    }
+
     @Test
     void isHiddenFromTheHelp() {
         assertThat(new CommandLine(new ServeCommand()).getUsageMessage())
