@@ -8,16 +8,13 @@
 # shrinks after a full collection; a young generation of at most 48 MB (the rest of the heap is for what survives;
 # at 10,000 Mappings a larger one cost resident memory without saving full collections); identical strings sharing
 # their bytes; compact object headers (JDK 25, the image's runtime); the native heap trimmed every 5 s; two malloc
-# arenas instead of glibc's 8 per core;
-# no C2 compilation taking more than 20 MB of work areas (it is given up: the method keeps its C1 code).
+# arenas instead of glibc's 8 per core.
 # LEGATE_SERVE_JVM_OPTS, when set (even to ""), replaces them. None of them chooses a collector, so they combine with
 # whatever JAVA_TOOL_OPTIONS chooses.
 set -eu
-# The options below are word-split but never globbed (MemLimit's method pattern is *.*).
-set -f
 serve_opts=
 if [ "${1-}" = "serve" ]; then
-  serve_opts=${LEGATE_SERVE_JVM_OPTS--Xms128m -XX:MaxNewSize=48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:+UseStringDeduplication -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000 -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,20m}
+  serve_opts=${LEGATE_SERVE_JVM_OPTS--Xms128m -XX:MaxNewSize=48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:+UseStringDeduplication -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000}
   if [ -z "${LEGATE_SERVE_JVM_OPTS+set}" ]; then
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   fi
