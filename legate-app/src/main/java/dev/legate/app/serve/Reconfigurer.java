@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.Compiler;
 import dev.legate.compiler.Diagnostic;
+import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.sources.ChangedKinds;
 import dev.legate.sources.DirectorySource;
@@ -59,6 +60,8 @@ public final class Reconfigurer implements Runnable {
             return readMs + compileMs + publishMs;
         }
     }
+
+    private static final String GETAMBASSADOR = "getambassador.io/";
 
     private final SnapshotSource source;
     private final Compiler compiler;
@@ -142,6 +145,7 @@ public final class Reconfigurer implements Runnable {
             fail(number, "internal error while compiling: " + e);
             return;
         }
+        releaseTrees(snapshot);
         long t2 = System.nanoTime();
         ConfigPublisher.Outcome outcome;
         try {
@@ -175,6 +179,21 @@ public final class Reconfigurer implements Runnable {
                 timings.compileMs(), timings.publishMs());
         result.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).limit(20)
                 .forEach(d -> LOG.warn("{}: {}", d.source(), d.message()));
+    }
+
+    /**
+     * Lets the parsed trees of the snapshot's getambassador.io documents go once they are compiled (see
+     * {@link RawDocument#releaseTree()}): the compiler keeps what it decoded from each, by document, and the next
+     * read hands over the same instances for unchanged documents, so the trees are not read again; at 10,000
+     * Mappings they are about 30 MB of heap. Other documents (Services, Ingresses, Endpoints, ...) keep theirs: they
+     * are few, and read again on later compiles (annotations, named ports, endpoint-only changes).
+     */
+    static void releaseTrees(ResourceSnapshot snapshot) {
+        for (RawDocument d : snapshot.documents()) {
+            if (d.apiVersion().startsWith(GETAMBASSADOR)) {
+                d.releaseTree();
+            }
+        }
     }
 
     /**

@@ -97,6 +97,44 @@ final class ServePartsTest {
         assertThat(r.lastFailure().get().reason()).contains("cannot read");
     }
 
+    /**
+     * After a reconfiguration the getambassador.io documents no longer hold their parsed trees (the compiler keeps
+     * what it decoded from them); the others keep theirs. The next reconfiguration, after an edit, publishes exactly
+     * what a fresh compiler makes of the directory.
+     */
+    @Test
+    void compiledDocumentsLetTheirTreesGoAndTheNextEditEqualsAFreshCompile(@TempDir Path dir) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        for (Path f : Files.list(Path.of(QUICKSTART)).toList()) {
+            Files.copy(f, config.resolve(f.getFileName()));
+        }
+        RecordingPublisher publisher = new RecordingPublisher();
+        dev.legate.sources.DirectorySource source = new dev.legate.sources.DirectorySource(config);
+        Reconfigurer r = new Reconfigurer(source, new Compiler(CompileOptions.DEFAULTS), publisher, null,
+                Clock.systemUTC());
+        r.run();
+        var documents = source.read().snapshot().documents();
+        assertThat(documents).filteredOn(d -> d.apiVersion().startsWith("getambassador.io/")).isNotEmpty()
+                .allSatisfy(d -> assertThat(d.holdsTree()).as(d.location().toString()).isFalse());
+        assertThat(documents).filteredOn(d -> d.kind().equals("Service")).singleElement()
+                .satisfies(d -> assertThat(d.holdsTree()).isTrue());
+
+        Path mapping = Files.list(config).filter(f -> {
+            try {
+                return Files.readString(f).contains("kind: Mapping");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).findFirst().orElseThrow();
+        Files.writeString(mapping, Files.readString(mapping).replaceFirst("prefix: /", "prefix: /edited/"));
+        r.run();
+        assertThat(publisher.published).hasSize(2);
+        EnvoyConfig fresh = new Compiler(CompileOptions.DEFAULTS).compile(
+                dev.legate.compiler.config.ConfigDirectory.read(config)).envoy();
+        assertThat(publisher.published.get(1).routeConfigurations().toString()).contains("/edited/");
+        assertThat(publisher.published.get(1)).isEqualTo(fresh);
+    }
+
     @Test
     void anEndpointOnlyChangeTakesTheFastPathAndEqualsAFullCompile(@TempDir Path dir) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));

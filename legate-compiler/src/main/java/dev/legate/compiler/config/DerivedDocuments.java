@@ -76,10 +76,11 @@ public final class DerivedDocuments {
 
     /** Whether a document can stand for others (so that a snapshot without any can skip this step). */
     public static boolean derives(RawDocument d) {
-        String apiVersion = d.tree().path("apiVersion").asText("");
-        String kind = d.tree().path("kind").asText("");
+        // Read without the tree: this runs on every document of every compile (see RawDocument#releaseTree).
+        String apiVersion = d.apiVersion();
+        String kind = d.kind();
         if (kind.equals("Service") && apiVersion.equals("v1")) {
-            return d.tree().path("metadata").path("annotations").has(ANNOTATION);
+            return d.hasConfigAnnotation();
         }
         return (kind.equals("Ingress") && (INGRESS_VERSIONS.contains(apiVersion)
                 || apiVersion.startsWith("networking.internal.knative.dev/")))
@@ -313,9 +314,11 @@ public final class DerivedDocuments {
     private static String servicePortNumber(List<RawDocument> all, String namespace, String service, String name,
             Settings settings) {
         for (RawDocument d : all) {
+            if (!d.kind().equals("Service") || !d.apiVersion().equals("v1")) {
+                continue;
+            }
             ObjectNode t = d.tree();
-            if (t.path("kind").asText().equals("Service") && t.path("apiVersion").asText().equals("v1")
-                    && t.path("metadata").path("name").asText().equals(service)
+            if (t.path("metadata").path("name").asText().equals(service)
                     && namespace(t, settings).equals(namespace)) {
                 for (JsonNode p : elements(t.path("spec").path("ports"))) {
                     if (name.equals(p.path("name").asText(null)) && p.path("port").isIntegralNumber()) {

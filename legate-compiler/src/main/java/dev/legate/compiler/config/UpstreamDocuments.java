@@ -73,8 +73,8 @@ public final class UpstreamDocuments {
      * documents alone changes nothing but endpoint assignments.
      */
     public static boolean endpointsOnly(RawDocument document) {
-        String apiVersion = document.tree().path("apiVersion").asText("");
-        String kind = document.tree().path("kind").asText("");
+        String apiVersion = document.apiVersion();
+        String kind = document.kind();
         return !kind.equals("IstioCertificateFiles") && reads(apiVersion, kind);
     }
 

@@ -113,20 +113,35 @@ public final class YamlDocuments {
         }
         SourceLocation location = new SourceLocation(origin, startLine);
         if (tree instanceof ObjectNode object) {
+            // Each document keeps its own text, from which its tree is parsed again if it was let go (see
+            // RawDocument): the same parser on the same text gives an equal tree.
             if ("List".equals(object.path("kind").asText()) && object.path("items").isArray()) {
+                int index = 0;
                 for (JsonNode item : object.path("items")) {
                     if (item instanceof ObjectNode itemObject) {
-                        documents.add(new RawDocument(itemObject, location));
+                        int itemIndex = index;
+                        documents.add(RawDocument.rebuildable(itemObject, location,
+                                () -> (ObjectNode) reparse(text).path("items").get(itemIndex)));
                     } else {
                         diagnostics.add(Diagnostic.error(source, location + ": List item is not an object"));
                     }
+                    index++;
                 }
                 return;
             }
-            documents.add(new RawDocument(object, location));
+            documents.add(RawDocument.rebuildable(object, location, () -> (ObjectNode) reparse(text)));
         } else {
             diagnostics.add(Diagnostic.error(source, location + ": document is a " + tree.getNodeType()
                     .toString().toLowerCase(java.util.Locale.ROOT) + ", expected a Kubernetes object"));
+        }
+    }
+
+    /** Parses a document's text again (it parsed before: the same parser on the same text cannot fail now). */
+    private static JsonNode reparse(String text) {
+        try {
+            return YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a document that parsed before no longer parses", e);
         }
     }
 

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,6 +91,8 @@ public final class ConsulCatalogWatcher implements DerivedSource {
     /** Guarded by this. */
     private final Map<ConsulTarget, ServiceWatch> watches = new HashMap<>();
     private final AtomicBoolean changed = new AtomicBoolean();
+    /** The last read's documents, by instance, and what each said. */
+    private volatile Map<RawDocument, Said> said = Map.of();
     private volatile Runnable onChange = () -> { };
     private volatile boolean closed;
 
@@ -188,33 +191,91 @@ public final class ConsulCatalogWatcher implements DerivedSource {
 
     /** The (resolver, service) pairs that the snapshot's Mappings and TCPMappings ask for. */
     Set<ConsulTarget> wantedTargets(ResourceSnapshot base, List<Diagnostic> diagnostics) {
-        Map<String, ObjectNode> resolvers = new TreeMap<>();
-        List<ObjectNode> mappings = new ArrayList<>();
-        for (RawDocument d : withAnnotations(base.documents())) {
-            ObjectNode tree = d.tree();
-            if (!tree.path("apiVersion").asText().startsWith("getambassador.io/") || !forThisInstance(tree)) {
-                continue;
+        // What each document says is remembered by document instance: sources hand over the same instance for an
+        // unchanged document, whose parsed tree may have been let go since (RawDocument#releaseTree), so only new
+        // documents are read.
+        Map<RawDocument, Said> before = said;
+        Map<RawDocument, Said> now = new IdentityHashMap<>(base.documents().size() * 2);
+        Map<String, Resolver> resolvers = new TreeMap<>();
+        List<Wanted> wanted = new ArrayList<>();
+        List<Wanted> fromAnnotations = new ArrayList<>();
+        for (RawDocument d : base.documents()) {
+            Said s = before.get(d);
+            if (s == null) {
+                s = said(d);
             }
-            switch (tree.path("kind").asText()) {
-                case "ConsulResolver" -> resolvers.putIfAbsent(tree.path("metadata").path("name").asText(), tree);
-                case "Mapping", "TCPMapping" -> mappings.add(tree);
-                default -> { }
-            }
+            now.put(d, s);
+            s.resolver().ifPresent(r -> resolvers.putIfAbsent(r.name(), r));
+            wanted.addAll(s.wanted());
+            fromAnnotations.addAll(s.fromAnnotations());
         }
+        said = now;
+        wanted.addAll(fromAnnotations);
         Set<ConsulTarget> out = new HashSet<>();
-        for (ObjectNode m : mappings) {
-            String resolverName = m.path("spec").path("resolver").asText("");
-            String service = m.path("spec").path("service").asText("");
-            ObjectNode resolver = resolvers.get(resolverName);
-            if (resolverName.isEmpty() || service.isEmpty() || resolver == null) {
+        for (Wanted w : wanted) {
+            Resolver resolver = resolvers.get(w.resolver());
+            if (resolver == null) {
                 continue;
             }
-            JsonNode spec = resolver.path("spec");
-            String dc = spec.path("datacenter").asText("");
-            out.add(new ConsulTarget(resolverName, resolver.path("metadata").path("namespace").asText("default"),
-                    spec.path("address").asText(""), dc.isEmpty() ? Optional.empty() : Optional.of(dc), service));
+            out.add(new ConsulTarget(w.resolver(), resolver.namespace(), resolver.address(), resolver.datacenter(),
+                    w.service()));
         }
         return out;
+    }
+
+    /** A ConsulResolver for this instance, as far as watching goes. */
+    private record Resolver(String name, String namespace, String address, Optional<String> datacenter) {
+    }
+
+    /** A Mapping or TCPMapping for this instance that resolves {@code service} through {@code resolver}. */
+    private record Wanted(String resolver, String service) {
+    }
+
+    /** What one document tells the watcher: a resolver, or services wanted (its own, and its annotation's). */
+    private record Said(Optional<Resolver> resolver, List<Wanted> wanted, List<Wanted> fromAnnotations) {
+        static final Said NOTHING = new Said(Optional.empty(), List.of(), List.of());
+    }
+
+    private Said said(RawDocument d) {
+        if (d.apiVersion().startsWith("getambassador.io/")) {
+            if (!d.kind().equals("ConsulResolver") && !d.kind().equals("Mapping") && !d.kind().equals("TCPMapping")) {
+                return Said.NOTHING;
+            }
+            ObjectNode tree = d.tree();
+            if (!forThisInstance(tree)) {
+                return Said.NOTHING;
+            }
+            if (d.kind().equals("ConsulResolver")) {
+                JsonNode spec = tree.path("spec");
+                String dc = spec.path("datacenter").asText("");
+                return new Said(Optional.of(new Resolver(tree.path("metadata").path("name").asText(),
+                        tree.path("metadata").path("namespace").asText("default"), spec.path("address").asText(""),
+                        dc.isEmpty() ? Optional.empty() : Optional.of(dc))), List.of(), List.of());
+            }
+            return wanted(tree).map(w -> new Said(Optional.empty(), List.of(w), List.of())).orElse(Said.NOTHING);
+        }
+        if (!d.hasConfigAnnotation()) {
+            return Said.NOTHING;
+        }
+        List<Wanted> out = new ArrayList<>();
+        for (RawDocument embedded : withAnnotations(List.of(d))) {
+            if (embedded == d) {
+                continue;
+            }
+            ObjectNode tree = embedded.tree();
+            if (tree.path("apiVersion").asText().startsWith("getambassador.io/") && forThisInstance(tree)) {
+                wanted(tree).ifPresent(out::add);
+            }
+        }
+        return out.isEmpty() ? Said.NOTHING : new Said(Optional.empty(), List.of(), List.copyOf(out));
+    }
+
+    /** The (resolver, service) a Mapping or TCPMapping asks for, when it names both. */
+    private static Optional<Wanted> wanted(ObjectNode mapping) {
+        String resolverName = mapping.path("spec").path("resolver").asText("");
+        String service = mapping.path("spec").path("service").asText("");
+        return resolverName.isEmpty() || service.isEmpty() ? Optional.empty()
+                : Optional.of(new Wanted(resolverName, service));
     }
 
     /**
@@ -225,7 +286,7 @@ public final class ConsulCatalogWatcher implements DerivedSource {
     private static List<RawDocument> withAnnotations(List<RawDocument> documents) {
         List<RawDocument> out = new ArrayList<>(documents);
         for (RawDocument d : documents) {
-            if (d.tree().path("apiVersion").asText().startsWith("getambassador.io/")) {
+            if (d.apiVersion().startsWith("getambassador.io/")) {
                 continue;
             }
             JsonNode annotation = d.tree().path("metadata").path("annotations").path(ANNOTATION);

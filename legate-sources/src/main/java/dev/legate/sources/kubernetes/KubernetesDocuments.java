@@ -21,7 +21,7 @@ final class KubernetesDocuments {
             "discovery.k8s.io");
     private static final Set<String> DROPPED_METADATA = Set.of("resourceVersion", "managedFields",
             "creationTimestamp", "selfLink");
-    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    private static final String LAST_APPLIED = TrimmingItemStore.LAST_APPLIED;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
@@ -36,7 +36,17 @@ final class KubernetesDocuments {
         return "k8s:" + label + "/" + (namespace == null || namespace.isEmpty() ? "" : namespace + "/") + name;
     }
 
+    /**
+     * The document of {@code object}. Its tree can be let go once compiled (see RawDocument#releaseTree) and is
+     * converted again from the object, which the informer's store holds anyway and which is never modified after it
+     * is stored.
+     */
     static RawDocument document(WatchedKind kind, GenericKubernetesResource object) {
+        return RawDocument.rebuildable(tree(kind, object), new SourceLocation(origin(kind, object), 0),
+                () -> tree(kind, object));
+    }
+
+    private static ObjectNode tree(WatchedKind kind, GenericKubernetesResource object) {
         ObjectNode tree = MAPPER.valueToTree(object);
         tree.remove("status");
         if (!tree.hasNonNull("apiVersion")) {
@@ -54,7 +64,7 @@ final class KubernetesDocuments {
                 }
             }
         }
-        return new RawDocument(tree, new SourceLocation(origin(kind, object), 0));
+        return tree;
     }
 
     /** True when the two documents say the same thing to the compiler. */

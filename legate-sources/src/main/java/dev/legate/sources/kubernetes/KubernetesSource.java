@@ -290,6 +290,7 @@ public final class KubernetesSource implements SnapshotSource {
 
         void start() {
             SharedIndexInformer<GenericKubernetesResource> i = scoped().runnableInformer(0);
+            i.itemStore(new TrimmingItemStore());
             i.addEventHandler(this);
             i.exceptionHandler((started, t) -> {
                 failed(t);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +141,51 @@ final class ConsulCatalogWatcherTest {
                 assertThat(d.source()).isEqualTo("ConsulResolver/consul-dc1.gw");
                 assertThat(d.message()).contains("No path to datacenter");
             });
+        }
+    }
+
+    @Test
+    void documentsAlreadySeenAreNotReadAgainAndGiveTheSameTargets() throws Exception {
+        // Documents whose trees were let go after compiling (legate serve does that) are recognized by instance:
+        // their trees are not built again on the next read, and the targets are those of fresh documents.
+        AtomicInteger rebuilt = new AtomicInteger();
+        List<RawDocument> released = new ArrayList<>();
+        for (RawDocument d : snapshot("127.0.0.1:1", "web", "api").documents()) {
+            ObjectNode tree = d.tree();
+            released.add(RawDocument.rebuildable(tree, d.location(), () -> {
+                rebuilt.incrementAndGet();
+                return tree.deepCopy();
+            }));
+        }
+        // A Service whose annotation asks for one more service through the resolver.
+        ObjectNode service = (ObjectNode) MAPPER.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Service\","
+                + "\"metadata\":{\"name\":\"annotated\",\"namespace\":\"default\",\"annotations\":"
+                + "{\"getambassador.io/config\":\"apiVersion: getambassador.io/v3alpha1\\nkind: Mapping\\n"
+                + "name: from-annotation\\nprefix: /a/\\nservice: billing\\nresolver: consul-dc1\\n\"}},"
+                + "\"spec\":{}}");
+        released.add(new RawDocument(service, new SourceLocation("service", 1)));
+        ResourceSnapshot base = ResourceSnapshot.of(released);
+        try (ConsulCatalogWatcher fresh = new ConsulCatalogWatcher("default", Duration.ofSeconds(3));
+                ConsulCatalogWatcher watcher = new ConsulCatalogWatcher("default", Duration.ofSeconds(3))) {
+            List<RawDocument> copies = new ArrayList<>();
+            for (RawDocument d : released) {
+                copies.add(new RawDocument(d.tree().deepCopy(), d.location()));
+            }
+            Set<ConsulTarget> expected = fresh.wantedTargets(ResourceSnapshot.of(copies), new ArrayList<>());
+            assertThat(expected).extracting(ConsulTarget::service).containsExactlyInAnyOrder("web", "api", "billing");
+
+            assertThat(watcher.wantedTargets(base, new ArrayList<>())).isEqualTo(expected);
+            released.forEach(RawDocument::releaseTree);
+            rebuilt.set(0);
+            assertThat(watcher.wantedTargets(base, new ArrayList<>())).isEqualTo(expected);
+            assertThat(rebuilt).as("trees built again for documents already seen").hasValue(0);
+
+            // A changed document (a new instance) is read; the others still are not.
+            List<RawDocument> edited = new ArrayList<>(released);
+            edited.remove(1);
+            assertThat(watcher.wantedTargets(ResourceSnapshot.of(edited), new ArrayList<>()))
+                    .extracting(ConsulTarget::service).containsExactlyInAnyOrder("api", "billing");
+            assertThat(rebuilt).hasValue(0);
         }
     }
 
