@@ -102,6 +102,11 @@ public final class EditLoop {
                 long cpu2 = threads.getCurrentThreadCpuTime();
                 long alloc2 = threads.getCurrentThreadAllocatedBytes();
                 long received = c == null ? System.nanoTime() : await(c, published.versions().routes());
+                if (c != null) {
+                    // The client keeps every response it received: let them go, as ServeBenchmark does.
+                    c.drain();
+                    ServeBenchmark.forgetEvents(c);
+                }
                 if (e >= warmup) {
                     int k = e - warmup;
                     compileCpu[k] = cpu1 - cpu0;

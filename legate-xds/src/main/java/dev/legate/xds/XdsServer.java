@@ -193,17 +193,18 @@ public final class XdsServer implements AutoCloseable {
         if (closed.get()) {
             return result(Outcome.CLOSED, versions(), List.of(), List.of(), List.of(), start);
         }
-        List<String> errors = ConsistencyCheck.check(resources);
-        if (!errors.isEmpty()) {
-            LOG.warn("refused an inconsistent configuration ({} problems), still serving {}: {}", errors.size(),
-                    versions(), errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors);
-            return result(Outcome.REJECTED, versions(), List.of(), errors, List.of(), start);
-        }
         publishLock.lock();
         try {
             ContentSnapshot previous = current;
             ContentSnapshot target = ContentSnapshot.of(resources, previous, routeBytes);
+            // The check reads the clusters of each route configuration from the chunks just assembled.
+            List<String> errors = ConsistencyCheck.check(resources, routeBytes::clusters);
             routeBytes.nextGeneration();
+            if (!errors.isEmpty()) {
+                LOG.warn("refused an inconsistent configuration ({} problems), still serving {}: {}", errors.size(),
+                        versions(), errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors);
+                return result(Outcome.REJECTED, versions(), List.of(), errors, List.of(), start);
+            }
             if (previous != null && target.versions().equals(previous.versions())) {
                 return result(Outcome.UNCHANGED, previous.versions(), List.of(), List.of(), List.of(), start);
             }
