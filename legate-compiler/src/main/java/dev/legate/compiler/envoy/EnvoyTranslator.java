@@ -8,6 +8,7 @@ import dev.legate.compiler.Diagnostic;
 import dev.legate.compiler.ir.Ir;
 import dev.legate.compiler.ir.IrCluster;
 import dev.legate.compiler.ir.IrListener;
+import dev.legate.compiler.ir.IrRoute;
 import dev.legate.compiler.ir.IrRouteAction;
 import dev.legate.compiler.ir.IrRuntimeFlag;
 import dev.legate.compiler.ir.IrTlsContext;
@@ -52,13 +53,35 @@ public final class EnvoyTranslator {
 
     /** The Envoy route for a bound route, or null when it (or the cluster it needs) was left out. */
     private static @Nullable Route route(IrListener.IrBoundRoute bound, RouteTranslator routeTranslator,
-            Set<String> validClusters) {
-        if (bound.route().action() instanceof IrRouteAction.Forward f && bound.action() == IrListener.Variant.ROUTE
-                && (!validClusters.contains(f.cluster())
-                || (f.mirror() != null && !validClusters.contains(f.mirror().cluster())))) {
+            ClusterCheck clusters) {
+        if (bound.action() == IrListener.Variant.ROUTE && !clusters.valid(bound.route())) {
             return null;
         }
         return routeTranslator.translate(bound);
+    }
+
+    /**
+     * Whether a route's clusters (and its mirror's) are among the valid ones. The variants of one IR route are bound
+     * next to each other, so the last answer is kept: a hundred thousand bound routes cost half as many lookups.
+     */
+    private static final class ClusterCheck {
+        private final Set<String> validClusters;
+        private @Nullable IrRoute last;
+        private boolean lastValid;
+
+        ClusterCheck(Set<String> validClusters) {
+            this.validClusters = validClusters;
+        }
+
+        boolean valid(IrRoute route) {
+            if (route != last) {
+                last = route;
+                lastValid = !(route.action() instanceof IrRouteAction.Forward f)
+                        || (validClusters.contains(f.cluster())
+                        && (f.mirror() == null || validClusters.contains(f.mirror().cluster())));
+            }
+            return lastValid;
+        }
     }
 
     public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial) {
@@ -96,8 +119,8 @@ public final class EnvoyTranslator {
         List<RouteConfiguration> routeConfigurations = new ArrayList<>();
         for (IrListener l : ir.listeners()) {
             List<RouteConfiguration> own = new ArrayList<>();
-            Listener listener = listenerTranslator.translate(l, bound -> route(bound, routeTranslator,
-                    validClusters), own);
+            ClusterCheck check = new ClusterCheck(validClusters);
+            Listener listener = listenerTranslator.translate(l, bound -> route(bound, routeTranslator, check), own);
             List<String> violations = new ArrayList<>(constraints.violations(listener));
             for (RouteConfiguration rc : own) {
                 // Routes were checked one by one; check the rest of each route configuration without them.
