@@ -77,6 +77,7 @@ public final class EditLoop {
             long[] publishCpu = new long[edits];
             long[] publishAlloc = new long[edits];
             long[] toClient = new long[edits];
+            long[] afterPublish = new long[edits];
             long gcCountBefore = 0;
             long gcMsBefore = 0;
             for (int e = 0; e < total; e++) {
@@ -101,6 +102,7 @@ public final class EditLoop {
                 PublishResult published = publish(server, result.envoy());
                 long cpu2 = threads.getCurrentThreadCpuTime();
                 long alloc2 = threads.getCurrentThreadAllocatedBytes();
+                long publishedAt = System.nanoTime();
                 long received = c == null ? System.nanoTime() : await(c, published.versions().routes());
                 if (c != null) {
                     // The client keeps every response it received: let them go, as ServeBenchmark does.
@@ -114,6 +116,7 @@ public final class EditLoop {
                     publishCpu[k] = cpu2 - cpu1;
                     publishAlloc[k] = alloc2 - alloc1;
                     toClient[k] = received - wall0;
+                    afterPublish[k] = received - publishedAt;
                 }
             }
             System.out.printf(Locale.ROOT, "%d Mappings, %d edits after %d warm-up (medians; p90 in brackets)%n",
@@ -124,6 +127,8 @@ public final class EditLoop {
                     mb(publishAlloc));
             System.out.printf(Locale.ROOT, "edit (compile start) to client holding the version: %s ms%n",
                     ms(toClient));
+            System.out.printf(Locale.ROOT, "publish returned to client holding the version: %s ms%n",
+                    ms(afterPublish));
             System.out.printf(Locale.ROOT, "collections over the measured edits: %d, %d ms%n",
                     gcCount() - gcCountBefore, gcMillis() - gcMsBefore);
             if (c != null) {
