@@ -117,8 +117,11 @@ final class RouteBytes {
 
     /** Every route of a live chunk, and routes serialized since the last generation. */
     private final IdentityHashMap<Route, Known> known = new IdentityHashMap<>();
-    /** Live chunks by their first route. */
-    private final IdentityHashMap<Route, Chunk> chunksByFirst = new IdentityHashMap<>();
+    /**
+     * Live chunks by their first route. Usually one per route; more where virtual hosts begin alike and then differ
+     * (the routes every Host takes come first in each), so that each keeps its own.
+     */
+    private final IdentityHashMap<Route, List<Chunk>> chunksByFirst = new IdentityHashMap<>();
     /** Chunks used by the last generation, and by this one so far. */
     private Set<Chunk> usedBefore = Collections.newSetFromMap(new IdentityHashMap<>());
     private Set<Chunk> used = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -192,12 +195,18 @@ final class RouteBytes {
 
     /** The chunk that starts at {@code routes[start]}: a live one with the same route instances, or a new one. */
     private Chunk chunkAt(List<Route> routes, int start) {
-        Chunk chunk = chunksByFirst.get(routes.get(start));
-        if (chunk != null && chunk.matches(routes, start)) {
-            reused += chunk.routes.length;
-        } else {
+        List<Chunk> candidates = chunksByFirst.computeIfAbsent(routes.get(start), r -> new ArrayList<>(1));
+        Chunk chunk = null;
+        for (Chunk c : candidates) {
+            if (c.matches(routes, start)) {
+                chunk = c;
+                reused += c.routes.length;
+                break;
+            }
+        }
+        if (chunk == null) {
             chunk = makeChunk(routes, start);
-            chunksByFirst.put(chunk.routes[0], chunk);
+            candidates.add(chunk);
         }
         used.add(chunk);
         return chunk;
@@ -301,10 +310,15 @@ final class RouteBytes {
                         known.remove(route);
                     }
                 }
-                chunksByFirst.remove(chunk.routes[0], chunk);
+                List<Chunk> same = chunksByFirst.get(chunk.routes[0]);
+                if (same != null) {
+                    same.remove(chunk);
+                    if (same.isEmpty()) {
+                        chunksByFirst.remove(chunk.routes[0]);
+                    }
+                }
             }
         }
-        chunksByFirst.values().removeIf(c -> !used.contains(c));
         usedBefore = used;
         used = Collections.newSetFromMap(new IdentityHashMap<>(usedBefore.size() * 2));
         serialized.clear();

@@ -130,12 +130,7 @@ final class RouteBytesTest {
                     routes.set(at, Route.parseFrom(routes.get(at).toByteString()));
                 }
             }
-            RouteConfiguration.Builder b = RouteConfiguration.newBuilder().setName("rc");
-            for (int h = 0; h < hosts.size(); h++) {
-                b.addVirtualHosts(VirtualHost.newBuilder().setName("h" + h).addDomains("h" + h)
-                        .addAllRoutes(hosts.get(h)));
-            }
-            RouteConfiguration config = b.build();
+            RouteConfiguration config = configuration(hosts);
             RouteBytes.Serialized got = warm.serialize(config);
             warm.nextGeneration();
             RouteConfiguration copy = RouteConfiguration.parseFrom(ContentSnapshot.serialize(config));
@@ -166,6 +161,39 @@ final class RouteBytesTest {
         assertThat(bytes.chunksMadeAndRoutesKnown()[0] - chunks).isBetween(1L, 2L);
         assertThat(after.digest()).isNotEqualTo(before.digest());
         assertThat(bytes.reusedAndSerialized()[1]).isEqualTo(5001);
+    }
+
+    @Test
+    void virtualHostsThatBeginAlikeKeepTheirOwnChunks() {
+        Random random = new Random(9);
+        List<Route> shared = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            shared.add(randomRoute(random, i));
+        }
+        List<List<Route>> hosts = new ArrayList<>();
+        for (int h = 0; h < 3; h++) {
+            List<Route> routes = new ArrayList<>(shared);
+            for (int i = 0; i < 300; i++) {
+                routes.add(randomRoute(random, 1000 * (h + 1) + i));
+            }
+            hosts.add(routes);
+        }
+        RouteBytes bytes = new RouteBytes();
+        bytes.serialize(configuration(hosts));
+        bytes.nextGeneration();
+        long chunks = bytes.chunksMadeAndRoutesKnown()[0];
+        RouteConfiguration again = configuration(hosts);
+        assertThat(bytes.bytes(again)).isEqualTo(ContentSnapshot.serialize(again));
+        bytes.nextGeneration();
+        assertThat(bytes.chunksMadeAndRoutesKnown()[0]).isEqualTo(chunks);
+    }
+
+    private static RouteConfiguration configuration(List<List<Route>> hosts) {
+        RouteConfiguration.Builder b = RouteConfiguration.newBuilder().setName("rc");
+        for (int h = 0; h < hosts.size(); h++) {
+            b.addVirtualHosts(VirtualHost.newBuilder().setName("h" + h).addDomains("h" + h).addAllRoutes(hosts.get(h)));
+        }
+        return b.build();
     }
 
     private static java.util.Set<String> clustersByWalking(RouteConfiguration config) {
