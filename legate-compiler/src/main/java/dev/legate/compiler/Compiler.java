@@ -130,7 +130,7 @@ public final class Compiler {
      * merge sort of ten thousand keys.
      */
     static List<Resource<?>> byKey(List<Resource<?>> resources, List<Resource<?>> hint) {
-        Set<Resource<?>> present = java.util.Collections.newSetFromMap(new IdentityHashMap<>(resources.size() * 2));
+        Set<Resource<?>> present = java.util.Collections.newSetFromMap(new IdentityHashMap<>(resources.size()));
         present.addAll(resources);
         List<Resource<?>> laid = new ArrayList<>(resources.size());
         for (Resource<?> r : hint) {

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Versions</h2>
  * Each type's version is a hash of its content (see {@link XdsVersions}), and each resource's delta version a hash
- * of its bytes. Publishing identical content therefore sends nothing, replicas agree, and an Envoy that reconnects to
+ * of its bytes (for a route configuration, of its own fields and of the hashes of the chunks of routes it is made
+ * of; see {@link RouteBytes}). Publishing identical content therefore sends nothing, replicas agree, and an Envoy that reconnects to
  * a restarted server holding the same configuration is not sent its listeners and clusters again.
  *
  * <h2>Consistency</h2>

@@ -164,7 +164,7 @@ final class MappingCompiler {
      * that an edit costs the sort a pass over ten thousand groups rather than a full merge sort of them.
      */
     static List<IrMappingGroup> byWeight(List<IrMappingGroup> groups, List<IrMappingGroup> hint) {
-        Map<IrMappingGroup, Integer> index = new java.util.IdentityHashMap<>(groups.size() * 2);
+        Map<IrMappingGroup, Integer> index = new java.util.IdentityHashMap<>(groups.size());
         for (int i = groups.size() - 1; i >= 0; i--) {
             index.put(groups.get(i), i); // the first position of an instance, should one come twice
         }
