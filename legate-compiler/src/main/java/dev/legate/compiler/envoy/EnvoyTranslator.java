@@ -38,6 +38,24 @@ public final class EnvoyTranslator {
     private final EnvoyConstraints constraints;
     /** The routes of the last translation, for the next (see {@link RouteMemo}). */
     private volatile RouteMemo routeMemo = RouteMemo.EMPTY;
+    /**
+     * The clusters of the last translation that originate no TLS, by IR cluster instance, with their constraint
+     * violations: such a cluster's translation reads nothing but the (immutable) IR cluster, so the IR builder's
+     * reused instances get the very same {@link Cluster} back, unchecked again and, being the same instance, not
+     * serialized again by the ADS server. Clusters that originate TLS are translated every time: their translation
+     * registers the secrets they name, in order. Kept only for equal settings, to be safe.
+     */
+    private volatile ClustersMade clustersMade = new ClustersMade(null, Map.of());
+
+    private record ClusterMade(Cluster cluster, List<String> violations) {
+        ClusterMade {
+            violations = List.copyOf(violations);
+        }
+    }
+
+    private record ClustersMade(dev.legate.compiler.ir.@Nullable IrSettings settings,
+            Map<IrCluster, ClusterMade> byInstance) {
+    }
 
     public EnvoyTranslator(EnvoyConstraints constraints) {
         this.constraints = requireNonNull(constraints, "constraints");
@@ -99,9 +117,21 @@ public final class EnvoyTranslator {
         ClusterTranslator clusterTranslator = new ClusterTranslator(ir.settings(), contexts, tls);
         List<Cluster> clusters = new ArrayList<>();
         Set<String> validClusters = new HashSet<>();
+        ClustersMade before = clustersMade;
+        Map<IrCluster, ClusterMade> madeBefore = ir.settings().equals(before.settings()) ? before.byInstance()
+                : Map.of();
+        Map<IrCluster, ClusterMade> madeNow = new java.util.IdentityHashMap<>(ir.clusters().size());
         for (IrCluster c : ir.clusters()) {
-            Cluster cluster = clusterTranslator.translate(c);
-            List<String> violations = constraints.violations(cluster);
+            ClusterMade made = c.originateTls() ? null : madeBefore.get(c);
+            if (made == null) {
+                Cluster translated = clusterTranslator.translate(c);
+                made = new ClusterMade(translated, constraints.violations(translated));
+            }
+            if (!c.originateTls()) {
+                madeNow.put(c, made);
+            }
+            Cluster cluster = made.cluster();
+            List<String> violations = made.violations();
             if (violations.isEmpty()) {
                 clusters.add(cluster);
                 validClusters.add(c.envoyName());
@@ -110,6 +140,8 @@ public final class EnvoyTranslator {
                         + " breaks Envoy's constraints and is left out: " + String.join("; ", violations)));
             }
         }
+
+        clustersMade = new ClustersMade(ir.settings(), madeNow);
 
         RouteMemo.Generation memo = routeMemo.next(ir.settings(), ir.services());
         RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), ir.services(), constraints, diagnostics,
