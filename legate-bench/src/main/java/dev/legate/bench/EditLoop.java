@@ -32,7 +32,8 @@ import java.util.Locale;
  *
  * <p>Each edit changes one Mapping's prefix (a different Mapping each time, as {@code bench/serve.sh} does), compiles
  * with the one compiler kept throughout, and publishes to an {@link XdsServer} on a free loopback port. Run it with
- * serve's JVM settings (see the launcher) to see the collections serve would make.
+ * serve's collector and young generation (see the launcher) for comparable collections; it needs a larger heap than
+ * serve (about 1 GB at 10,000 Mappings: it also holds the generated configuration, and the client shares the heap).
  */
 public final class EditLoop {
 
