@@ -16,11 +16,12 @@ import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.Resource;
 import dev.legate.model.ResourceKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 
 /**
  * The compiler: a pure function from one {@link ResourceSnapshot} to Envoy configuration. Bad input becomes
@@ -42,6 +43,8 @@ public final class Compiler {
      * on nothing else, so an edit decodes one document instead of all of them.
      */
     private volatile Map<RawDocument, Decoded> decodedBefore = Map.of();
+    /** The last compile's resources in key order: laid out this way first, the next sort has little to do. */
+    private volatile List<Resource<?>> sortedBefore = List.of();
     /** What the last compile's IR build made, for the next (see {@link IrMemo}). */
     private volatile IrMemo irMemo = IrMemo.EMPTY;
 
@@ -66,7 +69,8 @@ public final class Compiler {
     public CompileResult compile(ResourceSnapshot snapshot) {
         requireNonNull(snapshot, "snapshot");
         List<Diagnostic> diagnostics = new ArrayList<>(snapshot.loadDiagnostics());
-        Map<ResourceKey, Resource<?>> accepted = new TreeMap<>();
+        Map<ResourceKey, Resource<?>> accepted = new HashMap<>();
+        List<Resource<?>> unique = new ArrayList<>();
         List<String> rejectedAuthServices = new ArrayList<>();
         // Documents are independent: decode them in parallel, then take the results in snapshot order.
         List<RawDocument> documents = snapshot.documents();
@@ -96,10 +100,13 @@ public final class Compiler {
                 if (previous != null) {
                     diagnostics.add(Diagnostic.error(a.resource().key(), "duplicate: defined again at "
                             + a.resource().location() + "; keeping the definition from " + previous.location()));
+                } else {
+                    unique.add(a.resource());
                 }
             }
         }
-        List<Resource<?>> resources = List.copyOf(accepted.values());
+        List<Resource<?>> resources = List.copyOf(byKey(unique, sortedBefore));
+        sortedBefore = resources;
         IrBuilder.Inputs inputs = IrBuilder.Inputs.of(resources, options.ambassadorNamespace());
         if (!rejectedAuthServices.isEmpty()) {
             inputs = inputs.withServices(inputs.services().withRejectedAuthServices(rejectedAuthServices));
@@ -114,6 +121,30 @@ public final class Compiler {
         List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
         sorted.sort(Diagnostic.ORDER);
         return new CompileResult(resources, ir.ir(), translation.config(), sorted);
+    }
+
+    /**
+     * {@code resources} (whose keys are distinct) sorted by key. The keys being distinct, the order is the same
+     * whatever order they come in; {@code hint} (the previous compile's result, whose unchanged resources are the
+     * very same instances) only lays them out nearly sorted first, so that the sort makes one pass instead of a full
+     * merge sort of ten thousand keys.
+     */
+    static List<Resource<?>> byKey(List<Resource<?>> resources, List<Resource<?>> hint) {
+        Set<Resource<?>> present = java.util.Collections.newSetFromMap(new IdentityHashMap<>(resources.size()));
+        present.addAll(resources);
+        List<Resource<?>> laid = new ArrayList<>(resources.size());
+        for (Resource<?> r : hint) {
+            if (present.remove(r)) {
+                laid.add(r);
+            }
+        }
+        for (Resource<?> r : resources) {
+            if (present.remove(r)) {
+                laid.add(r);
+            }
+        }
+        laid.sort((a, b) -> a.key().compareTo(b.key()));
+        return laid;
     }
 
     /**

@@ -2,16 +2,10 @@ package dev.legate.model;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Comparator;
-
 /**
  * Identifies one source object. Printed as {@code Kind/name.namespace}, the key users see in diagnostics.
  */
 public record ResourceKey(String kind, String name, String namespace) implements Comparable<ResourceKey> {
-
-    private static final Comparator<ResourceKey> ORDER = Comparator.comparing(ResourceKey::kind)
-            .thenComparing(ResourceKey::namespace)
-            .thenComparing(ResourceKey::name);
 
     public ResourceKey {
         requireNonNull(kind, "kind");
@@ -24,8 +18,20 @@ public record ResourceKey(String kind, String name, String namespace) implements
         return kind + "/" + name + "." + namespace;
     }
 
+    /** By kind, then namespace, then name. (Written out: a compile sorts some ten thousand keys per edit.) */
     @Override
     public int compareTo(ResourceKey other) {
-        return ORDER.compare(this, other);
+        if (this == other) {
+            return 0;
+        }
+        int c = compare(kind, other.kind);
+        if (c == 0) {
+            c = compare(namespace, other.namespace);
+        }
+        return c != 0 ? c : compare(name, other.name);
+    }
+
+    private static int compare(String a, String b) {
+        return a == b ? 0 : a.compareTo(b);
     }
 }

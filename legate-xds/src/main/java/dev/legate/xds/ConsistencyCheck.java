@@ -10,10 +10,8 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
-import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
@@ -22,6 +20,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -72,9 +71,29 @@ final class ConsistencyCheck {
 
     /** Every problem found, in a stable order; empty when the configuration is consistent. */
     static List<String> check(XdsResources resources) {
+        return check(resources, rc -> null);
+    }
+
+    /**
+     * Like {@link #check(XdsResources)}, taking the clusters the routes of each (RDS) route configuration name from
+     * {@code routeClusters} where it knows them (see {@link RouteBytes#clusters}), so that the routes of a large
+     * configuration are not read again on every publish.
+     */
+    static List<String> check(XdsResources resources,
+            Function<RouteConfiguration, @Nullable Collection<String>> routeClusters) {
         ConsistencyCheck check = new ConsistencyCheck(resources);
         resources.listeners().forEach(check::listener);
-        resources.routes().forEach(r -> check.routeConfiguration("route configuration \"" + r.getName() + "\"", r));
+        for (RouteConfiguration r : resources.routes()) {
+            String owner = "route configuration \"" + r.getName() + "\"";
+            Collection<String> clusters = routeClusters.apply(r);
+            if (clusters == null) {
+                check.routeConfiguration(owner, r);
+            } else {
+                Set<String> missing = new TreeSet<>();
+                clusters.forEach(c -> check.clusterRef(missing, c));
+                check.reportMissingClusters(owner, missing);
+            }
+        }
         resources.clusters().forEach(check::cluster);
         return List.copyOf(check.errors);
     }
@@ -160,27 +179,18 @@ final class ConsistencyCheck {
     }
 
     private void routeConfiguration(String owner, RouteConfiguration config) {
-        Set<String> missing = new TreeSet<>();
+        Set<String> names = new HashSet<>();
         for (VirtualHost vh : config.getVirtualHostsList()) {
             for (Route route : vh.getRoutesList()) {
-                if (!route.hasRoute()) {
-                    continue;
-                }
-                RouteAction action = route.getRoute();
-                switch (action.getClusterSpecifierCase()) {
-                    case CLUSTER -> clusterRef(missing, action.getCluster());
-                    case WEIGHTED_CLUSTERS -> {
-                        for (WeightedCluster.ClusterWeight w : action.getWeightedClusters().getClustersList()) {
-                            clusterRef(missing, w.getName());
-                        }
-                    }
-                    default -> {
-                        // cluster_header and cluster specifier plugins choose at request time
-                    }
-                }
-                action.getRequestMirrorPoliciesList().forEach(m -> clusterRef(missing, m.getCluster()));
+                RouteBytes.clusterNames(route, names);
             }
         }
+        Set<String> missing = new TreeSet<>();
+        names.forEach(c -> clusterRef(missing, c));
+        reportMissingClusters(owner, missing);
+    }
+
+    private void reportMissingClusters(String owner, Set<String> missing) {
         missing.forEach(c -> errors.add(owner + " routes to cluster \"" + c + "\", which is not in the configuration"));
     }
 

@@ -31,11 +31,14 @@ import org.jspecify.annotations.Nullable;
  * <p>java-control-plane's own {@code v3.Snapshot} takes the type versions from the caller but derives per-resource
  * versions (used by delta xDS) from {@code Message.hashCode()}, which mixes in the identity hash of the message
  * descriptor: it changes with every JVM, so after a restart every delta client would be sent everything again. Here
- * a resource's version is the first 16 hex digits of the SHA-256 of its deterministic serialization, and a type's
- * version the same over the name-sorted resources' names and versions, NUL-separated (a hash of hashes: a type of
- * one 17 MB route configuration is not hashed twice). The same bytes are sent on the wire (see
- * {@link PackedSerializer}), so each resource is serialized once per change, not once per client; route
- * configurations are assembled from the bytes of the routes that did not change (see {@link RouteBytes}).
+ * a resource's version is the first 16 hex digits of the SHA-256 of its deterministic serialization (for a route
+ * configuration: of its own fields and the SHA-256 of each chunk of its routes, see {@link RouteBytes}, so that an
+ * edit hashes the chunks it changed rather than 20 MB), and a type's version the same over the name-sorted
+ * resources' names and versions, NUL-separated (a hash of hashes). Either way a version is a function of the content
+ * alone, the same in every process. The same bytes are sent on the wire (see {@link PackedSerializer}), so each
+ * resource is serialized once per change, not once per client; route configurations are assembled from the bytes of
+ * the routes that did not change (see {@link RouteBytes}), and a resource given as the very instance published
+ * before is not serialized again.
  *
  * <p>Immutable. Resources of each type are kept in name order, which is the order of state-of-the-world responses.
  */
@@ -46,13 +49,28 @@ final class ContentSnapshot extends Snapshot {
 
         /** Serializes {@code resource}; reuses {@code previous} (same instance, same bytes) if nothing changed. */
         static Entry of(XdsType type, String name, Message resource, @Nullable Entry previous, RouteBytes routes) {
-            ByteString bytes = resource instanceof RouteConfiguration rc
-                    ? routes.serialize(rc, previous == null ? null : previous.bytes) : serialize(resource);
-            if (previous != null && previous.bytes.equals(bytes)) {
+            ByteString bytes;
+            String version;
+            if (resource instanceof RouteConfiguration rc) {
+                RouteBytes.Serialized s = routes.serialize(rc);
+                bytes = s.bytes();
+                version = hex16(s.digest());
+                if (previous != null && previous.version.equals(version) && previous.bytes.size() == bytes.size()) {
+                    return previous;
+                }
+            } else if (previous != null && previous.resource == resource) {
+                // The very same (immutable) message: the same bytes. (A route configuration always goes through
+                // RouteBytes, which must see every configuration of a publish to keep its chunks.)
                 return previous;
+            } else {
+                bytes = serialize(resource);
+                if (previous != null && previous.bytes.equals(bytes)) {
+                    return previous;
+                }
+                version = hex16(digest(bytes));
             }
             Any packed = Any.newBuilder().setTypeUrl(type.typeUrl()).setValue(bytes).build();
-            return new Entry(name, resource, bytes, hex16(digest(bytes)), packed);
+            return new Entry(name, resource, bytes, version, packed);
         }
     }
 
@@ -215,7 +233,7 @@ final class ContentSnapshot extends Snapshot {
         return digest.digest();
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Versions</h2>
  * Each type's version is a hash of its content (see {@link XdsVersions}), and each resource's delta version a hash
- * of its bytes. Publishing identical content therefore sends nothing, replicas agree, and an Envoy that reconnects to
+ * of its bytes (for a route configuration, of its own fields and of the hashes of the chunks of routes it is made
+ * of; see {@link RouteBytes}). Publishing identical content therefore sends nothing, replicas agree, and an Envoy that reconnects to
  * a restarted server holding the same configuration is not sent its listeners and clusters again.
  *
  * <h2>Consistency</h2>
@@ -193,17 +194,18 @@ public final class XdsServer implements AutoCloseable {
         if (closed.get()) {
             return result(Outcome.CLOSED, versions(), List.of(), List.of(), List.of(), start);
         }
-        List<String> errors = ConsistencyCheck.check(resources);
-        if (!errors.isEmpty()) {
-            LOG.warn("refused an inconsistent configuration ({} problems), still serving {}: {}", errors.size(),
-                    versions(), errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors);
-            return result(Outcome.REJECTED, versions(), List.of(), errors, List.of(), start);
-        }
         publishLock.lock();
         try {
             ContentSnapshot previous = current;
             ContentSnapshot target = ContentSnapshot.of(resources, previous, routeBytes);
+            // The check reads the clusters of each route configuration from the chunks just assembled.
+            List<String> errors = ConsistencyCheck.check(resources, routeBytes::clusters);
             routeBytes.nextGeneration();
+            if (!errors.isEmpty()) {
+                LOG.warn("refused an inconsistent configuration ({} problems), still serving {}: {}", errors.size(),
+                        versions(), errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors);
+                return result(Outcome.REJECTED, versions(), List.of(), errors, List.of(), start);
+            }
             if (previous != null && target.versions().equals(previous.versions())) {
                 return result(Outcome.UNCHANGED, previous.versions(), List.of(), List.of(), List.of(), start);
             }

@@ -146,10 +146,49 @@ final class MappingCompiler {
             out.add(toIrOrReuse(group, envoyNames));
         }
         // Emissary: reversed(sorted(groups, key=group_weight)); a stable sort, then reversed.
-        List<IrMappingGroup> ordered = new ArrayList<>(out);
-        ordered.sort(Comparator.comparing(IrMappingGroup::weight));
+        List<IrMappingGroup> ascending = byWeight(out, memo.previousOrder());
+        memo.rememberOrder(ascending);
+        List<IrMappingGroup> ordered = new ArrayList<>(ascending);
         java.util.Collections.reverse(ordered);
         return ordered;
+    }
+
+    /** A group and where it came in the input (what a stable sort keeps among equal weights). */
+    private record Placed(IrMappingGroup group, int index) {
+    }
+
+    /**
+     * {@code groups} stably sorted by weight. The order does not depend on {@code hint}: the sort is by weight, then by
+     * input position (which is what stability means), a total order. The hint (the previous build's result, whose
+     * groups come back as the very same instances when unchanged) only lays the groups out nearly sorted first, so
+     * that an edit costs the sort a pass over ten thousand groups rather than a full merge sort of them.
+     */
+    static List<IrMappingGroup> byWeight(List<IrMappingGroup> groups, List<IrMappingGroup> hint) {
+        Map<IrMappingGroup, Integer> index = new java.util.IdentityHashMap<>(groups.size());
+        for (int i = groups.size() - 1; i >= 0; i--) {
+            index.put(groups.get(i), i); // the first position of an instance, should one come twice
+        }
+        List<Placed> laid = new ArrayList<>(groups.size());
+        boolean[] placed = new boolean[groups.size()];
+        for (IrMappingGroup g : hint) {
+            Integer i = index.get(g);
+            if (i != null && !placed[i]) {
+                placed[i] = true;
+                laid.add(new Placed(g, i));
+            }
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            if (!placed[i]) {
+                laid.add(new Placed(groups.get(i), i));
+            }
+        }
+        laid.sort((a, b) -> {
+            int c = a.group().weight().compareTo(b.group().weight());
+            return c != 0 ? c : Integer.compare(a.index(), b.index());
+        });
+        List<IrMappingGroup> sorted = new ArrayList<>(laid.size());
+        laid.forEach(p -> sorted.add(p.group()));
+        return sorted;
     }
 
     private void addToGroup(Group group, Normalized n) {
@@ -655,7 +694,7 @@ final class MappingCompiler {
      * Immutable once made.
      */
     static final class Memo {
-        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of());
+        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of(), List.of());
 
         /** A piece of work and the diagnostics it reported. */
         record Made<T>(T value, List<Diagnostic> diagnostics) {
@@ -670,16 +709,19 @@ final class MappingCompiler {
         /** Clusters by normalized Mapping (by instance), for routes and for shadows. */
         private final Map<Normalized, ClusterMade> clusters;
         private final Map<Normalized, ClusterMade> shadowClusters;
+        /** The groups sorted by weight, ascending (a hint for the next sort; see {@link #byWeight}). */
+        private final List<IrMappingGroup> order;
 
         private Memo(IrMemo.@Nullable MappingContext context,
                 Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized,
                 Map<GroupKey, Made<IrMappingGroup>> groups, Map<Normalized, ClusterMade> clusters,
-                Map<Normalized, ClusterMade> shadowClusters) {
+                Map<Normalized, ClusterMade> shadowClusters, List<IrMappingGroup> order) {
             this.context = context;
             this.normalized = normalized;
             this.groups = groups;
             this.clusters = clusters;
             this.shadowClusters = shadowClusters;
+            this.order = order;
         }
 
         /** A build's view: this memo if made in an equal context, else an empty one. */
@@ -696,6 +738,7 @@ final class MappingCompiler {
             private final Map<GroupKey, Made<IrMappingGroup>> groups = new java.util.HashMap<>();
             private final Map<Normalized, ClusterMade> clusters = new java.util.IdentityHashMap<>();
             private final Map<Normalized, ClusterMade> shadowClusters = new java.util.IdentityHashMap<>();
+            private List<IrMappingGroup> order = List.of();
 
             private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
                 this.context = context;
@@ -743,8 +786,18 @@ final class MappingCompiler {
                 ("shadow".equals(marker) ? shadowClusters : clusters).put(m, made);
             }
 
+            /** The previous build's groups sorted by weight (empty if there is none to reuse). */
+            List<IrMappingGroup> previousOrder() {
+                return previous.order;
+            }
+
+            void rememberOrder(List<IrMappingGroup> ascending) {
+                order = ascending;
+            }
+
             Memo done() {
-                return context == null ? EMPTY : new Memo(context, normalized, groups, clusters, shadowClusters);
+                return context == null ? EMPTY
+                        : new Memo(context, normalized, groups, clusters, shadowClusters, order);
             }
         }
     }
