@@ -85,6 +85,19 @@ final class IncrementalCompileTest {
             spec: {hostname: "%s", prefix: %s, service: %s, weight: %s}
             """;
 
+    private static final String TCP_LISTENER = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Listener
+            metadata: {name: tcp, namespace: default}
+            spec: {port: 6789, protocol: TCP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
+            """;
+    private static final String TCP_MAPPING = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: TCPMapping
+            metadata: {name: %s, namespace: default}
+            spec: {port: %d, service: "%s"}
+            """;
+
     @Test
     void aWarmCompilerGivesWhatAFreshOneGivesAfterEditsOfEachKind() {
         java.util.Map<String, String> files = new java.util.TreeMap<>();
@@ -92,6 +105,9 @@ final class IncrementalCompileTest {
         files.put("01-host-a.yaml", HOST_A.formatted("Redirect"));
         files.put("02-host-b.yaml", HOST_B);
         files.put("03-module.yaml", MODULE.formatted("enable_grpc_web: false"));
+        files.put("04-tcp-listener.yaml", TCP_LISTENER);
+        files.put("t0.yaml", TCP_MAPPING.formatted("t0", 6789, "db:5432"));
+        files.put("t1.yaml", TCP_MAPPING.formatted("t1", 7000, "cache:6379"));
         for (int i = 0; i < 40; i++) {
             // Pairs of Mappings share a prefix: canary groups; some go to Host b by label only.
             files.put("m" + i + ".yaml", MAPPING.formatted("m" + i, i % 3 == 0 ? "b" : "a",
@@ -124,6 +140,18 @@ final class IncrementalCompileTest {
                         .replace("weight: 30", "shadow: true")),
                 () -> files.put("m15.yaml", MAPPING.formatted("m15", "b", "b.example.com", "/p7/", "s1", 80)),
                 () -> files.put("m20.yaml", MAPPING.formatted("m20", "a", "*", "/p10-edited/", "s6", 30)),
+                // TCPMappings (compiled again on every build, their clusters reused by value): edited, added,
+                // removed, their Listener removed and back.
+                () -> files.put("t0.yaml", TCP_MAPPING.formatted("t0", 6789, "db:5433")),
+                () -> files.put("t2.yaml", TCP_MAPPING.formatted("t2", 7001, "queue:5672")),
+                () -> files.put("t1.yaml", TCP_MAPPING.formatted("t1", 7000, "cache:6379")
+                        .replace("6379\"}", "6379\", idle_timeout_ms: 1500}")),
+                () -> files.remove("t2.yaml"),
+                () -> files.remove("04-tcp-listener.yaml"),
+                () -> files.put("04-tcp-listener.yaml", TCP_LISTENER),
+                // A Mapping that no Host takes (unrouted, reported), then one that a Host takes again.
+                () -> files.put("m21.yaml", MAPPING.formatted("m21", "a", "c.example.com", "/p10/", "s0", 70)),
+                () -> files.put("m21.yaml", MAPPING.formatted("m21", "a", "*", "/p10/", "s0", 70)),
                 () -> files.put("01-host-a.yaml", HOST_A.formatted("Route")),
                 () -> files.put("02-host-b.yaml", HOST_B.replace("team: b}}}", "team: a}}}")),
                 () -> files.put("03-module.yaml", MODULE.formatted("enable_grpc_web: true")),
@@ -138,7 +166,10 @@ final class IncrementalCompileTest {
             edit.run();
             assertSame(warm, snapshot.get(), "after edit " + step++);
         }
+        files.put("m21.yaml", MAPPING.formatted("m21", "a", "c.example.com", "/p10/", "s0", 70));
+        assertSame(warm, snapshot.get(), "with an unrouted Mapping");
         assertThat(warm.compile(snapshot.get()).diagnostics()).as("the edits reach the clusters' diagnostics")
+                .anySatisfy(d -> assertThat(d.message()).contains("not routed"))
                 .anySatisfy(d -> assertThat(d.message()).contains("TLSContext missing does not exist"))
                 .anySatisfy(d -> assertThat(d.message()).contains("unknown scheme ftp"));
     }
@@ -189,6 +220,27 @@ final class IncrementalCompileTest {
         }
         assertThat(render(second)).isEqualTo(render(new Compiler(CompileOptions.DEFAULTS)
                 .compile(ResourceSnapshot.of(after))));
+    }
+
+    @Test
+    void anUnchangedTcpMappingKeepsItsClusterInstanceAndAnEditedOneDoesNot() {
+        String kept = TCP_LISTENER + "---\n" + TCP_MAPPING.formatted("kept", 6789, "db:5432");
+        Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
+        CompileResult first = compiler.compile(ResourceSnapshot.of(Fixtures.parse("a.yaml",
+                kept + "---\n" + TCP_MAPPING.formatted("edited", 7000, "cache:6379")).documents()));
+        ResourceSnapshot after = ResourceSnapshot.of(Fixtures.parse("a.yaml",
+                kept + "---\n" + TCP_MAPPING.formatted("edited", 7000, "cache:6380")).documents());
+        CompileResult second = compiler.compile(after);
+        assertThat(first.errorCount()).isZero();
+        assertThat(cluster(second, "db")).isSameAs(cluster(first, "db"));
+        assertThat(cluster(second, "cache")).isNotEqualTo(cluster(first, "cache"));
+        assertThat(render(second)).isEqualTo(render(new Compiler(CompileOptions.DEFAULTS).compile(after)));
+    }
+
+    private static io.envoyproxy.envoy.config.cluster.v3.Cluster cluster(CompileResult result, String service) {
+        return result.envoy().clusters().stream().filter(c -> c.getName().contains(service)).findFirst()
+                .orElseThrow(() -> new AssertionError("no cluster for " + service + " in "
+                        + result.envoy().clusters().stream().map(c -> c.getName()).toList()));
     }
 
     private static List<Route> routes(CompileResult result, String prefix) {

@@ -39,13 +39,20 @@ public final class EnvoyTranslator {
     /** The routes of the last translation, for the next (see {@link RouteMemo}). */
     private volatile RouteMemo routeMemo = RouteMemo.EMPTY;
     /**
-     * The clusters of the last translation that originate no TLS, by IR cluster instance, with their constraint
-     * violations: such a cluster's translation reads nothing but the (immutable) IR cluster, so the IR builder's
-     * reused instances get the very same {@link Cluster} back, unchecked again and, being the same instance, not
+     * The clusters of the last translation that originate no TLS, by IR cluster value (records all the way down),
+     * with their constraint violations: such a cluster's translation reads nothing but the (immutable) IR cluster, so
+     * an equal IR cluster (the IR builder's reused instance, or one made again, as for every TCPMapping on each
+     * build) gets the very same {@link Cluster} back, unchecked again and, being the same instance, not
      * serialized again by the ADS server. Clusters that originate TLS are translated every time: their translation
      * registers the secrets they name, in order. Kept only for equal settings, to be safe.
      */
     private volatile ClustersMade clustersMade = new ClustersMade(null, Map.of());
+    /**
+     * The constraint violations of the last translation's listeners and route configuration shells (the route
+     * configurations without their routes), by message value: a violation list is a function of the message alone,
+     * and comparing a listener with last time's is far cheaper than validating it again on every edit.
+     */
+    private volatile Map<com.google.protobuf.Message, List<String>> checkedBefore = Map.of();
 
     private record ClusterMade(Cluster cluster, List<String> violations) {
         ClusterMade {
@@ -54,7 +61,7 @@ public final class EnvoyTranslator {
     }
 
     private record ClustersMade(dev.legate.compiler.ir.@Nullable IrSettings settings,
-            Map<IrCluster, ClusterMade> byInstance) {
+            Map<IrCluster, ClusterMade> byValue) {
     }
 
     public EnvoyTranslator(EnvoyConstraints constraints) {
@@ -118,9 +125,9 @@ public final class EnvoyTranslator {
         List<Cluster> clusters = new ArrayList<>();
         Set<String> validClusters = new HashSet<>();
         ClustersMade before = clustersMade;
-        Map<IrCluster, ClusterMade> madeBefore = ir.settings().equals(before.settings()) ? before.byInstance()
+        Map<IrCluster, ClusterMade> madeBefore = ir.settings().equals(before.settings()) ? before.byValue()
                 : Map.of();
-        Map<IrCluster, ClusterMade> madeNow = new java.util.IdentityHashMap<>(ir.clusters().size());
+        Map<IrCluster, ClusterMade> madeNow = java.util.HashMap.newHashMap(ir.clusters().size());
         for (IrCluster c : ir.clusters()) {
             ClusterMade made = c.originateTls() ? null : madeBefore.get(c);
             if (made == null) {
@@ -149,16 +156,17 @@ public final class EnvoyTranslator {
         ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigurations = new ArrayList<>();
+        Map<com.google.protobuf.Message, List<String>> checked = new java.util.HashMap<>();
         for (IrListener l : ir.listeners()) {
             List<RouteConfiguration> own = new ArrayList<>();
             ClusterCheck check = new ClusterCheck(validClusters);
             Listener listener = listenerTranslator.translate(l, bound -> route(bound, routeTranslator, check), own);
-            List<String> violations = new ArrayList<>(constraints.violations(listener));
+            List<String> violations = new ArrayList<>(checked(listener, checked));
             for (RouteConfiguration rc : own) {
                 // Routes were checked one by one; check the rest of each route configuration without them.
                 RouteConfiguration.Builder shell = rc.toBuilder();
                 shell.getVirtualHostsBuilderList().forEach(VirtualHost.Builder::clearRoutes);
-                violations.addAll(constraints.violations(shell.build()));
+                violations.addAll(checked(shell.build(), checked));
             }
             if (!violations.isEmpty()) {
                 diagnostics.add(Diagnostic.error(l.provenance().primary(), "listener " + l.name()
@@ -180,6 +188,7 @@ public final class EnvoyTranslator {
                         + "constraints: " + String.join("; ", violations)));
             }
         }
+        checkedBefore = checked;
         routeMemo = memo.done();
         EndpointTranslator.Assignments assignments = new EndpointTranslator(constraints).translate(ir.clusters(),
                 endpoints);
@@ -187,6 +196,17 @@ public final class EnvoyTranslator {
         return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets,
                 assignments.assignments(), runtime(ir.services().runtimeFlags())), diagnostics);
     }
+    /** The constraint violations of {@code message}, from last time's when it is equal; noted in {@code now}. */
+    private List<String> checked(com.google.protobuf.Message message,
+            Map<com.google.protobuf.Message, List<String>> now) {
+        List<String> violations = checkedBefore.get(message);
+        if (violations == null) {
+            violations = List.copyOf(constraints.violations(message));
+        }
+        now.put(message, violations);
+        return violations;
+    }
+
     /** Module {@code runtime_flags} as the bootstrap's static runtime layer. */
     private static Struct runtime(List<IrRuntimeFlag> flags) {
         Struct.Builder layer = Struct.newBuilder();
