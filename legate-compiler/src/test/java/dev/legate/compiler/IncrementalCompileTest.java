@@ -147,6 +147,10 @@ final class IncrementalCompileTest {
                 () -> files.put("t1.yaml", TCP_MAPPING.formatted("t1", 7000, "cache:6379")
                         .replace("6379\"}", "6379\", idle_timeout_ms: 1500}")),
                 () -> files.remove("t2.yaml"),
+                // A TCPMapping with an error, then an unrelated edit: the reused TCPMapping work reports it again.
+                () -> files.put("t3.yaml", TCP_MAPPING.formatted("t3", 7002, "vault:8200")
+                        .replace("8200\"}", "8200\", tls: missing}")),
+                () -> files.put("m22.yaml", MAPPING.formatted("m22", "a", "*", "/p11-edited/", "s1", 30)),
                 () -> files.remove("04-tcp-listener.yaml"),
                 () -> files.put("04-tcp-listener.yaml", TCP_LISTENER),
                 // A Mapping that no Host takes (unrouted, reported), then one that a Host takes again.
@@ -170,6 +174,7 @@ final class IncrementalCompileTest {
         assertSame(warm, snapshot.get(), "with an unrouted Mapping");
         assertThat(warm.compile(snapshot.get()).diagnostics()).as("the edits reach the clusters' diagnostics")
                 .anySatisfy(d -> assertThat(d.message()).contains("not routed"))
+                .anySatisfy(d -> assertThat(d.source()).isEqualTo("TCPMapping/t3.default"))
                 .anySatisfy(d -> assertThat(d.message()).contains("TLSContext missing does not exist"))
                 .anySatisfy(d -> assertThat(d.message()).contains("unknown scheme ftp"));
     }

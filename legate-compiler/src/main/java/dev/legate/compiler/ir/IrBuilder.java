@@ -116,8 +116,8 @@ public final class IrBuilder {
                 resolvers, memo.mappings(new IrMemo.MappingContext(settings, module, hosts,
                         Map.copyOf(hostResolver.contexts()), inputs.resolvers())));
         List<IrMappingGroup> groups = mappings.compile(inputs.mappings(), clusters);
-        List<TcpMappingCompiler.IrTcpGroup> tcpGroups = new TcpMappingCompiler(settings, module,
-                hostResolver.contexts(), resolvers, diagnostics).compile(inputs.tcpMappings(), clusters);
+        List<TcpMappingCompiler.IrTcpGroup> tcpGroups = tcpGroups(inputs, settings, module, hostResolver.contexts(),
+                resolvers, clusters, diagnostics, memo);
         clusters = withServiceClusters(clusters, services.clusters());
 
         List<IrListener> listeners = new ListenerBinder(settings, hosts, groups, diagnostics, memo.bindings()).bind(inputs.listeners());
@@ -134,6 +134,34 @@ public final class IrBuilder {
         contexts.sort(java.util.Comparator.comparing(IrTlsContext::name));
         return new IrResult(new Ir(settings, listeners, clusters, contexts, hosts, groups, services.services()),
                 diagnostics);
+    }
+
+    /**
+     * The TCPMappings' groups; their clusters are added to {@code clusters}. Reused from the previous build when all
+     * it reads is equal (an edit of a Mapping leaves the TCPMappings alone), its diagnostics reported again in order.
+     */
+    private static List<TcpMappingCompiler.IrTcpGroup> tcpGroups(Inputs inputs, IrSettings settings,
+            ModuleSpec.AmbassadorConfig module, Map<String, IrTlsContext> contexts, Resolvers resolvers,
+            List<IrCluster> clusters, List<Diagnostic> diagnostics, IrMemo.Generation memo) {
+        if (inputs.tcpMappings().isEmpty()) {
+            return new TcpMappingCompiler(settings, module, contexts, resolvers, diagnostics)
+                    .compile(inputs.tcpMappings(), clusters);
+        }
+        IrMemo.TcpInputs key = new IrMemo.TcpInputs(settings, module, contexts, inputs.resolvers(),
+                inputs.tcpMappings(), clusters);
+        IrMemo.TcpMade made = memo.tcp(key);
+        if (made == null) {
+            List<Diagnostic> own = new ArrayList<>();
+            List<TcpMappingCompiler.IrTcpGroup> groups = new TcpMappingCompiler(settings, module, contexts, resolvers,
+                    own).compile(inputs.tcpMappings(), clusters);
+            made = new IrMemo.TcpMade(key, groups, clusters, own);
+        } else {
+            clusters.clear();
+            clusters.addAll(made.clustersAfter());
+        }
+        memo.tcpMade(made);
+        diagnostics.addAll(made.diagnostics());
+        return made.groups();
     }
 
     /**

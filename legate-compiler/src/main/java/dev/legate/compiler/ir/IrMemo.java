@@ -1,10 +1,13 @@
 package dev.legate.compiler.ir;
 
+import dev.legate.compiler.Diagnostic;
 import dev.legate.model.ModuleSpec;
 import dev.legate.model.ResolverSpec;
 import dev.legate.model.Resource;
+import dev.legate.model.TCPMappingSpec;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one IR build made, kept for the next, so that an edit rebuilds only what its change reaches: each Mapping's
@@ -20,14 +23,41 @@ import java.util.Map;
 public final class IrMemo {
 
     /** A memo that holds nothing: a build with it does all the work. */
-    public static final IrMemo EMPTY = new IrMemo(MappingCompiler.Memo.EMPTY, ListenerBinder.Memo.EMPTY);
+    public static final IrMemo EMPTY = new IrMemo(MappingCompiler.Memo.EMPTY, ListenerBinder.Memo.EMPTY, null);
 
     private final MappingCompiler.Memo mappings;
     private final ListenerBinder.Memo bindings;
+    private final @Nullable TcpMade tcp;
 
-    private IrMemo(MappingCompiler.Memo mappings, ListenerBinder.Memo bindings) {
+    private IrMemo(MappingCompiler.Memo mappings, ListenerBinder.Memo bindings, @Nullable TcpMade tcp) {
         this.mappings = mappings;
         this.bindings = bindings;
+        this.tcp = tcp;
+    }
+
+    /**
+     * Everything the TCPMapping compilation reads: its context, the TCPMappings, and the clusters the Mappings made
+     * before it (it names its own clusters around theirs). All values (records, lists, maps), compared by value.
+     */
+    record TcpInputs(IrSettings settings, ModuleSpec.AmbassadorConfig module, Map<String, IrTlsContext> contexts,
+            List<Resource<ResolverSpec>> resolvers, List<Resource<TCPMappingSpec>> tcpMappings,
+            List<IrCluster> clustersBefore) {
+        TcpInputs {
+            contexts = Map.copyOf(contexts);
+            resolvers = List.copyOf(resolvers);
+            tcpMappings = List.copyOf(tcpMappings);
+            clustersBefore = List.copyOf(clustersBefore);
+        }
+    }
+
+    /** What the TCPMapping compilation made from {@code inputs}: its groups, all clusters after it, its diagnostics. */
+    record TcpMade(TcpInputs inputs, List<TcpMappingCompiler.IrTcpGroup> groups, List<IrCluster> clustersAfter,
+            List<Diagnostic> diagnostics) {
+        TcpMade {
+            groups = List.copyOf(groups);
+            clustersAfter = List.copyOf(clustersAfter);
+            diagnostics = List.copyOf(diagnostics);
+        }
     }
 
     /** A build's view of this memo. */
@@ -45,6 +75,7 @@ public final class IrMemo {
         private final IrMemo previous;
         private MappingCompiler.Memo.Generation mappings;
         private final ListenerBinder.Memo.Generation bindings;
+        private @Nullable TcpMade tcp;
 
         private Generation(IrMemo previous) {
             this.previous = previous;
@@ -61,9 +92,19 @@ public final class IrMemo {
             return bindings;
         }
 
+        /** What the previous build's TCPMapping compilation made, if it was made from equal inputs. */
+        @Nullable TcpMade tcp(TcpInputs inputs) {
+            TcpMade before = previous.tcp;
+            return before != null && before.inputs().equals(inputs) ? before : null;
+        }
+
+        void tcpMade(TcpMade made) {
+            tcp = made;
+        }
+
         /** The memo for the next build. */
         public IrMemo done() {
-            return new IrMemo(mappings.done(), bindings.done());
+            return new IrMemo(mappings.done(), bindings.done(), tcp);
         }
     }
 }
