@@ -128,7 +128,7 @@ public final class IrBuilder {
                     + "Listener, so Envoy listens on no traffic port; declare Listeners (Emissary's chart uses 8080 "
                     + "HTTP and 8443 HTTPS)"));
         }
-        reportUnrouted(inputs.mappings(), listeners, diagnostics);
+        reportUnrouted(inputs.mappings(), listeners, diagnostics, memo);
         // Emissary emits every cluster a Mapping asked for, routed or not; so do we, for stable names and stats.
         List<IrTlsContext> contexts = new ArrayList<>(hostResolver.contexts().values());
         contexts.sort(java.util.Comparator.comparing(IrTlsContext::name));
@@ -196,10 +196,10 @@ public final class IrBuilder {
     }
 
     private static void reportUnrouted(List<Resource<MappingSpec>> mappings, List<IrListener> listeners,
-            List<Diagnostic> diagnostics) {
-        // Identity first: a hundred thousand bound routes share a few thousand routes, and a route's variants
-        // (secure, insecure) are bound next to each other.
-        Set<IrRoute> routes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            List<Diagnostic> diagnostics, IrMemo.Generation memo) {
+        // A route's variants (secure, insecure) are bound next to each other: one look-up for them all. The
+        // provenance strings of reused routes are the same instances from build to build, their hashes cached.
+        Set<String> routed = new HashSet<>();
         for (IrListener l : listeners) {
             for (IrListener.IrFilterChain chain : l.filterChains()) {
                 for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
@@ -207,15 +207,11 @@ public final class IrBuilder {
                     for (IrListener.IrBoundRoute bound : vhost.routes()) {
                         if (bound.route() != last) {
                             last = bound.route();
-                            routes.add(last);
+                            routed.add(last.provenance().primary());
                         }
                     }
                 }
             }
-        }
-        Set<String> routed = new HashSet<>();
-        for (IrRoute route : routes) {
-            routed.add(route.provenance().primary());
         }
         Map<String, Boolean> seen = new LinkedHashMap<>();
         for (Diagnostic d : diagnostics) {
@@ -224,7 +220,7 @@ public final class IrBuilder {
             }
         }
         for (Resource<MappingSpec> m : mappings) {
-            String key = m.key().toString();
+            String key = memo.mappingKey(m.key());
             boolean shadow = Boolean.TRUE.equals(m.spec().shadow());
             if (!shadow && !routed.contains(key) && seen.putIfAbsent(key, true) == null) {
                 diagnostics.add(Diagnostic.notice(key, "not routed: no Host on any Listener takes this Mapping "

@@ -4,6 +4,7 @@ import dev.legate.compiler.Diagnostic;
 import dev.legate.model.ModuleSpec;
 import dev.legate.model.ResolverSpec;
 import dev.legate.model.Resource;
+import dev.legate.model.ResourceKey;
 import dev.legate.model.TCPMappingSpec;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +24,21 @@ import org.jspecify.annotations.Nullable;
 public final class IrMemo {
 
     /** A memo that holds nothing: a build with it does all the work. */
-    public static final IrMemo EMPTY = new IrMemo(MappingCompiler.Memo.EMPTY, ListenerBinder.Memo.EMPTY, null);
+    public static final IrMemo EMPTY = new IrMemo(MappingCompiler.Memo.EMPTY, ListenerBinder.Memo.EMPTY, null,
+            Map.of());
 
     private final MappingCompiler.Memo mappings;
     private final ListenerBinder.Memo bindings;
     private final @Nullable TcpMade tcp;
+    /** Each Mapping's key as users see it, by key instance (a key is immutable; its text depends on it alone). */
+    private final Map<ResourceKey, String> mappingKeys;
 
-    private IrMemo(MappingCompiler.Memo mappings, ListenerBinder.Memo bindings, @Nullable TcpMade tcp) {
+    private IrMemo(MappingCompiler.Memo mappings, ListenerBinder.Memo bindings, @Nullable TcpMade tcp,
+            Map<ResourceKey, String> mappingKeys) {
         this.mappings = mappings;
         this.bindings = bindings;
         this.tcp = tcp;
+        this.mappingKeys = mappingKeys;
     }
 
     /**
@@ -76,6 +82,7 @@ public final class IrMemo {
         private MappingCompiler.Memo.Generation mappings;
         private final ListenerBinder.Memo.Generation bindings;
         private @Nullable TcpMade tcp;
+        private final Map<ResourceKey, String> mappingKeys = new java.util.IdentityHashMap<>();
 
         private Generation(IrMemo previous) {
             this.previous = previous;
@@ -102,9 +109,19 @@ public final class IrMemo {
             tcp = made;
         }
 
+        /** {@code key.toString()}, made once for each key instance a build after another hands over. */
+        String mappingKey(ResourceKey key) {
+            String text = previous.mappingKeys.get(key);
+            if (text == null) {
+                text = key.toString();
+            }
+            mappingKeys.put(key, text);
+            return text;
+        }
+
         /** The memo for the next build. */
         public IrMemo done() {
-            return new IrMemo(mappings.done(), bindings.done(), tcp);
+            return new IrMemo(mappings.done(), bindings.done(), tcp, mappingKeys);
         }
     }
 }
