@@ -8,17 +8,13 @@ import dev.legate.compiler.Diagnostic;
 import dev.legate.compiler.ir.Ir;
 import dev.legate.compiler.ir.IrCluster;
 import dev.legate.compiler.ir.IrListener;
-import dev.legate.compiler.ir.IrRoute;
-import dev.legate.compiler.ir.IrRouteAction;
 import dev.legate.compiler.ir.IrRuntimeFlag;
 import dev.legate.compiler.ir.IrTlsContext;
 import dev.legate.envoy.constraints.EnvoyConstraints;
 import dev.legate.model.SecretSpec;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import org.jspecify.annotations.Nullable;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
@@ -76,39 +72,6 @@ public final class EnvoyTranslator {
         }
     }
 
-    /** The Envoy route for a bound route, or null when it (or the cluster it needs) was left out. */
-    private static @Nullable Route route(IrListener.IrBoundRoute bound, RouteTranslator routeTranslator,
-            ClusterCheck clusters) {
-        if (bound.action() == IrListener.Variant.ROUTE && !clusters.valid(bound.route())) {
-            return null;
-        }
-        return routeTranslator.translate(bound);
-    }
-
-    /**
-     * Whether a route's clusters (and its mirror's) are among the valid ones. The variants of one IR route are bound
-     * next to each other, so the last answer is kept: a hundred thousand bound routes cost half as many lookups.
-     */
-    private static final class ClusterCheck {
-        private final Set<String> validClusters;
-        private @Nullable IrRoute last;
-        private boolean lastValid;
-
-        ClusterCheck(Set<String> validClusters) {
-            this.validClusters = validClusters;
-        }
-
-        boolean valid(IrRoute route) {
-            if (route != last) {
-                last = route;
-                lastValid = !(route.action() instanceof IrRouteAction.Forward f)
-                        || (validClusters.contains(f.cluster())
-                        && (f.mirror() == null || validClusters.contains(f.mirror().cluster())));
-            }
-            return lastValid;
-        }
-    }
-
     public Translation translate(Ir ir, Map<String, SecretSpec> secretMaterial) {
         return translate(ir, secretMaterial, dev.legate.compiler.ir.EndpointIndex.EMPTY);
     }
@@ -150,23 +113,21 @@ public final class EnvoyTranslator {
 
         clustersMade = new ClustersMade(ir.settings(), madeNow);
 
-        RouteMemo.Generation memo = routeMemo.next(ir.settings(), ir.services());
-        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), ir.services(), constraints, diagnostics,
-                memo);
+        RouteMemo.Generation memo = routeMemo.next(ir.settings(), ir.services(), validClusters);
+        RouteTranslator routeTranslator = new RouteTranslator(ir.settings(), ir.services(), constraints, memo);
         ListenerTranslator listenerTranslator = new ListenerTranslator(ir, tls);
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigurations = new ArrayList<>();
         Map<com.google.protobuf.Message, List<String>> checked = new java.util.HashMap<>();
+        RouteConfigurationTranslator routes = new RouteConfigurationTranslator(routeTranslator, validClusters, memo,
+                diagnostics, shell -> checked(shell, checked));
         for (IrListener l : ir.listeners()) {
-            List<RouteConfiguration> own = new ArrayList<>();
-            ClusterCheck check = new ClusterCheck(validClusters);
-            Listener listener = listenerTranslator.translate(l, bound -> route(bound, routeTranslator, check), own);
+            List<RouteConfigurationTranslator.Made> own = new ArrayList<>();
+            Listener listener = listenerTranslator.translate(l, routes::translate, own);
             List<String> violations = new ArrayList<>(checked(listener, checked));
-            for (RouteConfiguration rc : own) {
-                // Routes were checked one by one; check the rest of each route configuration without them.
-                RouteConfiguration.Builder shell = rc.toBuilder();
-                shell.getVirtualHostsBuilderList().forEach(VirtualHost.Builder::clearRoutes);
-                violations.addAll(checked(shell.build(), checked));
+            for (RouteConfigurationTranslator.Made rc : own) {
+                // Routes were checked one by one; the rest of each route configuration was checked without them.
+                violations.addAll(rc.violations());
             }
             if (!violations.isEmpty()) {
                 diagnostics.add(Diagnostic.error(l.provenance().primary(), "listener " + l.name()
@@ -174,7 +135,7 @@ public final class EnvoyTranslator {
                 continue;
             }
             listeners.add(listener);
-            routeConfigurations.addAll(own);
+            own.forEach(rc -> routeConfigurations.add(rc.routeConfiguration()));
         }
         listeners.add(listenerTranslator.readyListener());
 

@@ -17,9 +17,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
-import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.health_check.v3.HealthCheck;
 import io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
@@ -31,7 +29,6 @@ import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /** IR listeners to Envoy {@link Listener}s: filter chains, one HTTP connection manager each, as v3listener.py. */
 final class ListenerTranslator {
@@ -57,11 +54,10 @@ final class ListenerTranslator {
 
     /**
      * The listener, with each HTTP connection manager referring to its routes by name, and (when
-     * {@code routeConfigurations} is not null) the route configurations added to it. {@code routesFor} returns null
-     * for a route that was left out.
+     * {@code routeConfigurations} is not null) the route configurations, made by {@code routesFor}, added to it.
      */
-    Listener translate(IrListener l, Function<IrListener.IrBoundRoute, Route> routesFor,
-            java.util.@org.jspecify.annotations.Nullable List<RouteConfiguration> routeConfigurations) {
+    <T> Listener translate(IrListener l, java.util.function.BiFunction<String, List<IrListener.IrVirtualHost>, T> routesFor,
+            java.util.@org.jspecify.annotations.Nullable List<T> routeConfigurations) {
         Listener.Builder listener = Listener.newBuilder()
                 .setName(l.name())
                 .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
@@ -93,19 +89,7 @@ final class ListenerTranslator {
             fc.setFilterChainMatch(match);
             String routeConfigName = l.name() + "-" + chain.name();
             if (routeConfigurations != null) {
-                RouteConfiguration.Builder routes = RouteConfiguration.newBuilder().setName(routeConfigName);
-                for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
-                    VirtualHost.Builder vh = VirtualHost.newBuilder().setName(vhost.name())
-                            .addDomains(vhost.domain());
-                    for (IrListener.IrBoundRoute bound : vhost.routes()) {
-                        Route route = routesFor.apply(bound);
-                        if (route != null) {
-                            vh.addRoutes(route);
-                        }
-                    }
-                    routes.addVirtualHosts(vh);
-                }
-                routeConfigurations.add(routes.build());
+                routeConfigurations.add(routesFor.apply(routeConfigName, chain.virtualHosts()));
             }
             fc.addFilters(Filter.newBuilder().setName(HCM)
                     .setTypedConfig(Protos.pack(connectionManager(l).setRds(Rds.newBuilder()

@@ -47,7 +47,6 @@ final class RouteTranslator {
     private final IrSettings settings;
     private final RoutePolicies policies;
     private final EnvoyConstraints constraints;
-    private final List<Diagnostic> diagnostics;
     /** (route, variant) to its proto or the reason it failed, by IR route instance, for this compile. */
     private final Map<IrRoute, RouteMemo.Slots> cache = new IdentityHashMap<>();
     private final RouteMemo.Generation memo;
@@ -58,23 +57,25 @@ final class RouteTranslator {
      * checked against Envoy's constraints as it is made; one that fails is left out with a diagnostic on its Mapping.
      */
     RouteTranslator(IrSettings settings, IrServices services, EnvoyConstraints constraints,
-            List<Diagnostic> diagnostics, RouteMemo.Generation memo) {
+            RouteMemo.Generation memo) {
         this.settings = settings;
         this.policies = new RoutePolicies(services);
         this.constraints = constraints;
-        this.diagnostics = diagnostics;
         this.memo = memo;
     }
 
-    /** The Envoy route for a bound route, or null when its Mapping could not be translated. */
-    @Nullable Route translate(IrBoundRoute bound) {
+    /**
+     * The Envoy route for a bound route (a {@link Route}), or, when its Mapping could not be translated, the error
+     * that says why (a {@link Diagnostic}).
+     */
+    Object translate(IrBoundRoute bound) {
         IrRoute ir = bound.route();
         RouteMemo.Slots variants = cache.get(ir);
         if (variants == null) {
             variants = memo.slots(ir);
             cache.put(ir, variants);
         }
-        int slot = bound.xfp().ordinal() * 2 + bound.action().ordinal();
+        int slot = RouteMemo.slot(bound);
         if (variants.routes[slot] == null && variants.failures[slot] == null) {
             try {
                 Route route = build(bound);
@@ -89,12 +90,8 @@ final class RouteTranslator {
                 variants.failures[slot] = e.getMessage() + "; the route is left out";
             }
         }
-        String failure = variants.failures[slot];
-        if (failure != null && !variants.reported[slot]) {
-            variants.reported[slot] = true;
-            diagnostics.add(Diagnostic.error(ir.provenance().primary(), failure));
-        }
-        return variants.routes[slot];
+        Route route = variants.routes[slot];
+        return route != null ? route : Diagnostic.error(ir.provenance().primary(), variants.failures[slot]);
     }
 
     private Route build(IrBoundRoute bound) throws InvalidRouteException {

@@ -197,18 +197,14 @@ public final class IrBuilder {
 
     private static void reportUnrouted(List<Resource<MappingSpec>> mappings, List<IrListener> listeners,
             List<Diagnostic> diagnostics, IrMemo.Generation memo) {
-        // A route's variants (secure, insecure) are bound next to each other: one look-up for them all. The
-        // provenance strings of reused routes are the same instances from build to build, their hashes cached.
+        // Each segment (one group's routes bound to one Host) knows the Mappings it routes; the binder hands back the
+        // same segment instances for unchanged groups, with their source strings (and cached hashes).
         Set<String> routed = new HashSet<>();
         for (IrListener l : listeners) {
             for (IrListener.IrFilterChain chain : l.filterChains()) {
                 for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
-                    IrRoute last = null;
-                    for (IrListener.IrBoundRoute bound : vhost.routes()) {
-                        if (bound.route() != last) {
-                            last = bound.route();
-                            routed.add(last.provenance().primary());
-                        }
+                    for (List<IrListener.IrBoundRoute> segment : vhost.segments()) {
+                        routed.addAll(RouteSegments.sources(segment));
                     }
                 }
             }

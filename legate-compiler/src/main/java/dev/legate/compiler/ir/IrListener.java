@@ -81,11 +81,25 @@ public record IrListener(String name, String bindAddress, int port, List<String>
         }
     }
 
-    /** A virtual host: one Host's hostname on this chain, with its bound routes in order. */
+    /**
+     * A virtual host: one Host's hostname on this chain, with its bound routes in order (as made by the binder, a
+     * {@link RouteSegments}: one segment per mapping group the Host takes).
+     */
     public record IrVirtualHost(String name, String domain, List<IrBoundRoute> routes) {
 
         public IrVirtualHost {
-            routes = List.copyOf(routes);
+            routes = routes instanceof RouteSegments ? routes : List.copyOf(routes);
+        }
+
+        /**
+         * The routes in segments, each made once for a mapping group and Host and handed back as the same instance
+         * while neither changes (a single segment when the routes were not made by the binder).
+         */
+        public List<List<IrBoundRoute>> segments() {
+            if (routes instanceof RouteSegments s) {
+                return s.segments();
+            }
+            return routes.isEmpty() ? List.of() : List.of(routes);
         }
     }
 

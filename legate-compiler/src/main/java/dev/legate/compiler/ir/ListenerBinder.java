@@ -97,7 +97,8 @@ final class ListenerBinder {
         final @Nullable IrTlsContext tls;
         final Map<String, IrHost> hosts = new LinkedHashMap<>();
         final Set<String> serverNames = new LinkedHashSet<>();
-        final Map<String, List<IrBoundRoute>> routes = new LinkedHashMap<>();
+        /** By hostname: the Host's segments (one mapping group's bound routes each), in group order. */
+        final Map<String, List<List<IrBoundRoute>>> routes = new LinkedHashMap<>();
 
         Chain(@Nullable IrTlsContext tls) {
             this.tls = tls;
@@ -140,10 +141,13 @@ final class ListenerBinder {
         for (Chain chain : chains.values()) {
             // Each host has its own list, filled in group order: hosts may be taken in any order.
             for (IrHost host : chain.hosts.values()) {
-                List<IrBoundRoute> routes = chain.routes.get(host.hostname());
+                List<List<IrBoundRoute>> routes = chain.routes.get(host.hostname());
                 Memo.HostBindings bindings = memo.bindings(new Memo.HostKey(host, securityModel));
                 for (IrMappingGroup group : groups) {
-                    routes.addAll(bindings.bound(group, g -> bind(host, g, securityModel)));
+                    List<IrBoundRoute> bound = bindings.bound(group, host, securityModel);
+                    if (!bound.isEmpty()) {
+                        routes.add(bound);
+                    }
                 }
             }
         }
@@ -160,13 +164,14 @@ final class ListenerBinder {
                 }
                 for (IrHost host : chain.hosts.values()) {
                     cleartextHosts.put(host.hostname(), new IrVirtualHost(name + "-" + host.hostname(),
-                            host.hostname(), chain.routes.getOrDefault(host.hostname(), List.of())));
+                            host.hostname(), RouteSegments.of(chain.routes.getOrDefault(host.hostname(),
+                                    List.of()))));
                 }
             } else {
                 List<IrVirtualHost> vhosts = new ArrayList<>();
                 for (IrHost host : chain.hosts.values()) {
                     vhosts.add(new IrVirtualHost(name + "-" + host.hostname(), host.hostname(),
-                            chain.routes.getOrDefault(host.hostname(), List.of())));
+                            RouteSegments.of(chain.routes.getOrDefault(host.hostname(), List.of()))));
                 }
                 List<String> serverNames = chain.serverNames.contains("*") ? List.of()
                         : List.copyOf(chain.serverNames);
@@ -230,7 +235,10 @@ final class ListenerBinder {
         return hasHostname && hostMatch;
     }
 
-    /** A group's routes bound to one Host: none when the Host does not take the group. */
+    /**
+     * A group's routes bound to one Host, as one segment of the virtual host's routes (see {@link RouteSegments}):
+     * none when the Host does not take the group.
+     */
     private static List<IrBoundRoute> bind(IrHost host, IrMappingGroup group, String securityModel) {
         if (!matches(host, group)) {
             return List.of();
@@ -239,7 +247,7 @@ final class ListenerBinder {
         for (IrRoute route : group.routes()) {
             bindVariants(routes, host, route, securityModel);
         }
-        return List.copyOf(routes);
+        return RouteSegments.segment(routes);
     }
 
     /**
@@ -262,13 +270,13 @@ final class ListenerBinder {
                 this.previous = previous;
             }
 
-            List<IrBoundRoute> bound(IrMappingGroup group,
-                    java.util.function.Function<IrMappingGroup, List<IrBoundRoute>> bind) {
+            /** The group's routes bound to {@code host} (whose key this is): the previous build's, or bound now. */
+            List<IrBoundRoute> bound(IrMappingGroup group, IrHost host, String securityModel) {
                 List<IrBoundRoute> routes = now.get(group);
                 if (routes == null) {
                     routes = previous.get(group);
                     if (routes == null) {
-                        routes = bind.apply(group);
+                        routes = bind(host, group, securityModel);
                     }
                     now.put(group, routes);
                 }
