@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class RouteConfigurationTranslator {
 
+    /** How far ahead among the old segments a segment is looked for (segments removed before it). */
+    private static final int LOOK_AHEAD = 8;
+
     /** A route configuration and the constraint violations of everything in it but its routes. */
     record Made(RouteConfiguration routeConfiguration, List<String> violations) {
     }
@@ -92,57 +95,92 @@ final class RouteConfigurationTranslator {
             diagnostics.addAll(before.diagnostics());
             return before.message();
         }
-        int suffix = 0;
-        while (suffix < n - prefix && suffix < m - prefix
-                && segments.get(n - 1 - suffix) == old.get(m - 1 - suffix)) {
-            suffix++;
-        }
-        Map<List<IrBoundRoute>, Integer> oldMiddle = new IdentityHashMap<>();
-        for (int j = prefix; j < m - suffix; j++) {
-            oldMiddle.putIfAbsent(old.get(j), j);
-        }
-        List<Route> oldRoutes = before == null ? List.of() : before.message().getRoutesList();
-        List<Route> kept = new ArrayList<>(oldRoutes.size() + 16);
+        // Walk the new segments along the old ones: runs of the same instances take last time's routes in one go;
+        // a segment that is not next in line is looked for a few places ahead (segments removed before it), else it
+        // is new (inserted before the next old one, or in place of it) and translated; only when neither fits are
+        // the old segments indexed to find it.
+        VirtualHost.Builder vh = VirtualHost.newBuilder().setName(v.name()).addDomains(v.domain());
         int[] ends = new int[n];
         Map<Integer, RouteMemo.Irregular> irregular = new HashMap<>();
         List<Diagnostic> reported = new ArrayList<>();
-        // The unchanged segments before and after the change: last time's routes, copied in one go each.
-        if (prefix > 0) {
-            kept.addAll(oldRoutes.subList(0, before.start(prefix)));
-            System.arraycopy(before.ends(), 0, ends, 0, prefix);
-            keepIrregular(before, 0, prefix, 0, irregular, reported);
-        }
-        for (int i = prefix; i < n - suffix; i++) {
-            Integer j = oldMiddle.get(segments.get(i));
-            if (j != null) {
-                kept.addAll(oldRoutes.subList(before.start(j), before.ends()[j]));
-                keepIrregular(before, j, j + 1, i - j, irregular, reported);
-            } else {
-                SegmentMade made = madeNow.computeIfAbsent(segments.get(i), this::segment);
-                kept.addAll(made.routes());
-                if (made.irregular() != null) {
-                    irregular.put(i, made.irregular());
-                    reported.addAll(made.irregular().diagnostics());
+        Map<List<IrBoundRoute>, Integer> oldIndex = null;
+        int count = 0;
+        int i = 0;
+        int j = 0;
+        while (i < n) {
+            List<IrBoundRoute> segment = segments.get(i);
+            if (j < m && segment == old.get(j)) {
+                int i0 = i;
+                int j0 = j;
+                while (i < n && j < m && segments.get(i) == old.get(j)) {
+                    i++;
+                    j++;
+                }
+                count = keep(before, j0, j, i0, vh, ends, count, irregular, reported);
+                continue;
+            }
+            int ahead = -1;
+            for (int k = 1; k <= LOOK_AHEAD && j + k < m; k++) {
+                if (old.get(j + k) == segment) {
+                    ahead = j + k;
+                    break;
                 }
             }
-            ends[i] = kept.size();
-        }
-        if (suffix > 0) {
-            int from = m - suffix;
-            int shift = kept.size() - before.start(from);
-            kept.addAll(oldRoutes.subList(before.start(from), before.start(m)));
-            for (int k = 0; k < suffix; k++) {
-                ends[n - suffix + k] = before.ends()[from + k] + shift;
+            if (ahead >= 0) {
+                j = ahead;
+                continue;
             }
-            keepIrregular(before, from, m, (n - suffix) - from, irregular, reported);
+            boolean replaces = j < m && (i + 1 < n && j + 1 < m ? segments.get(i + 1) == old.get(j + 1)
+                    : i + 1 == n && j + 1 == m);
+            boolean inserted = j >= m || (i + 1 < n && segments.get(i + 1) == old.get(j));
+            if (replaces) {
+                j++;
+            } else if (!inserted) {
+                if (oldIndex == null) {
+                    oldIndex = new IdentityHashMap<>(m);
+                    for (int k = m - 1; k >= 0; k--) {
+                        oldIndex.put(old.get(k), k);
+                    }
+                }
+                Integer at = oldIndex.get(segment);
+                if (at != null) {
+                    count = keep(before, at, at + 1, i, vh, ends, count, irregular, reported);
+                    i++;
+                    j = at + 1;
+                    continue;
+                }
+            }
+            SegmentMade made = madeNow.computeIfAbsent(segment, this::segment);
+            vh.addAllRoutes(made.routes());
+            count += made.routes().size();
+            if (made.irregular() != null) {
+                irregular.put(i, made.irregular());
+                reported.addAll(made.irregular().diagnostics());
+            }
+            ends[i] = count;
+            i++;
         }
-        VirtualHost message = VirtualHost.newBuilder().setName(v.name()).addDomains(v.domain()).addAllRoutes(kept)
-                .build();
+        VirtualHost message = vh.build();
         RouteMemo.VirtualHostMade now = new RouteMemo.VirtualHostMade(v.name(), v.domain(), segments, ends,
                 irregular, reported, message);
         memo.virtualHost(key, now);
         diagnostics.addAll(now.diagnostics());
         return message;
+    }
+
+    /**
+     * Adds the routes of {@code before}'s segments {@code from..to} (the same instances as the new segments from
+     * {@code at}) to {@code vh}, and where each ends; returns the number of routes added so far.
+     */
+    private static int keep(RouteMemo.VirtualHostMade before, int from, int to, int at, VirtualHost.Builder vh,
+            int[] ends, int count, Map<Integer, RouteMemo.Irregular> irregular, List<Diagnostic> reported) {
+        int start = before.start(from);
+        vh.addAllRoutes(before.message().getRoutesList().subList(start, before.start(to)));
+        for (int k = from; k < to; k++) {
+            ends[at + k - from] = before.ends()[k] - start + count;
+        }
+        keepIrregular(before, from, to, at - from, irregular, reported);
+        return count + before.start(to) - start;
     }
 
     /** Carries the irregular segments {@code from..to} of {@code before} over, at their index plus {@code shift}. */

@@ -33,8 +33,11 @@ final class MappingCompiler {
     private final List<Diagnostic> diagnostics;
     private final Resolvers resolvers;
 
-    /** Clusters by full (unshortened) name; the first Mapping to need a name defines the cluster. */
-    private final Map<String, ClusterDraft> clusters = new TreeMap<>();
+    /**
+     * Clusters by key (the full, unshortened name, with the endpoint source when there is one); the first Mapping to
+     * need a key defines the cluster. Hashed (ten thousand look-ups per build); taken in key order where order counts.
+     */
+    private final Map<String, ClusterDraft> clusters = new java.util.HashMap<>();
     private final Memo.Generation memo;
 
     MappingCompiler(IrSettings settings, ModuleSpec.AmbassadorConfig module, List<IrHost> hosts,
@@ -66,6 +69,41 @@ final class MappingCompiler {
     private record ClusterDraft(String name, IrCluster cluster, String resolver) {
     }
 
+    /** A few values by key instance, in a list searched in order. */
+    private static final class SmallIdentityMap<V> {
+        private Object[] entries = new Object[4];
+        private int size;
+
+        void put(Object key, V value) {
+            for (int i = 0; i < size; i += 2) {
+                if (entries[i] == key) {
+                    entries[i + 1] = value;
+                    return;
+                }
+            }
+            if (size == entries.length) {
+                entries = java.util.Arrays.copyOf(entries, size * 2);
+            }
+            entries[size++] = key;
+            entries[size++] = value;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Nullable V get(Object key) {
+            for (int i = 0; i < size; i += 2) {
+                if (entries[i] == key) {
+                    return (V) entries[i + 1];
+                }
+            }
+            return null;
+        }
+
+        V getOrDefault(Object key, V otherwise) {
+            V value = get(key);
+            return value == null ? otherwise : value;
+        }
+    }
+
     /** Mapping group under construction. */
     private static final class Group {
         final String groupId;
@@ -74,9 +112,10 @@ final class MappingCompiler {
         @Nullable Normalized shadow;
         @Nullable Normalized redirect;
         IrRouteWeight weight;
-        // Identity maps: a Normalized record's equals/hashCode would walk its whole MappingSpec.
-        final Map<Normalized, String> clusterOf = new java.util.IdentityHashMap<>();
-        final Map<Normalized, Integer> weights = new java.util.IdentityHashMap<>();
+        // By instance: a Normalized record's equals/hashCode would walk its whole MappingSpec. Groups are small (one
+        // Mapping, or a few canaries): a list searched by instance costs less than a hash map per group.
+        final SmallIdentityMap<String> clusterOf = new SmallIdentityMap<>();
+        final SmallIdentityMap<Integer> weights = new SmallIdentityMap<>();
         boolean failed;
 
         Group(Normalized first) {
@@ -146,7 +185,7 @@ final class MappingCompiler {
             out.add(toIrOrReuse(group, envoyNames));
         }
         // Emissary: reversed(sorted(groups, key=group_weight)); a stable sort, then reversed.
-        List<IrMappingGroup> ascending = byWeight(out, memo.previousOrder());
+        List<IrMappingGroup> ascending = byWeight(out, memo.previousOrder(), Hint.PREVIOUS_BUILD);
         memo.rememberOrder(ascending);
         List<IrMappingGroup> ordered = new ArrayList<>(ascending);
         java.util.Collections.reverse(ordered);
@@ -164,6 +203,27 @@ final class MappingCompiler {
      * that an edit costs the sort a pass over ten thousand groups rather than a full merge sort of them.
      */
     static List<IrMappingGroup> byWeight(List<IrMappingGroup> groups, List<IrMappingGroup> hint) {
+        return byWeight(groups, hint, Hint.ANY_ORDER);
+    }
+
+    /** What is known of a hint's order. */
+    enum Hint {
+        /** Any order: the groups are sorted after being laid out in it. */
+        ANY_ORDER,
+        /**
+         * The previous build's result (in an equal context). Its groups that are still here are then in order already:
+         * a reused group is the same instance because it has the same members, so it has the same weight and its
+         * first member (which decides where it comes in the input) is the same Mapping; so two of them compare as they
+         * did. Only the new groups need placing, each by binary search.
+         */
+        PREVIOUS_BUILD
+    }
+
+    /** As {@link #byWeight(List, List)}, with what is known of the hint's order. */
+    static List<IrMappingGroup> byWeight(List<IrMappingGroup> groups, List<IrMappingGroup> hint, Hint known) {
+        if (known == Hint.PREVIOUS_BUILD && !hint.isEmpty()) {
+            return mergedByWeight(groups, hint);
+        }
         Map<IrMappingGroup, Integer> index = new java.util.IdentityHashMap<>(groups.size());
         for (int i = groups.size() - 1; i >= 0; i--) {
             index.put(groups.get(i), i); // the first position of an instance, should one come twice
@@ -189,6 +249,63 @@ final class MappingCompiler {
         List<IrMappingGroup> sorted = new ArrayList<>(laid.size());
         laid.forEach(p -> sorted.add(p.group()));
         return sorted;
+    }
+
+    /** {@link #byWeight} for a hint in order (see {@link Hint#PREVIOUS_BUILD}). */
+    private static List<IrMappingGroup> mergedByWeight(List<IrMappingGroup> groups, List<IrMappingGroup> hint) {
+        Map<IrMappingGroup, Integer> index = new java.util.IdentityHashMap<>(groups.size());
+        for (int i = groups.size() - 1; i >= 0; i--) {
+            index.put(groups.get(i), i);
+        }
+        boolean[] placed = new boolean[groups.size()];
+        IrMappingGroup[] kept = new IrMappingGroup[groups.size()];
+        int[] keptIndex = new int[groups.size()];
+        int k = 0;
+        for (IrMappingGroup g : hint) {
+            Integer i = index.get(g);
+            if (i != null && !placed[i]) {
+                placed[i] = true;
+                kept[k] = g;
+                keptIndex[k++] = i;
+            }
+        }
+        List<Placed> fresh = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            if (!placed[i]) {
+                fresh.add(new Placed(groups.get(i), i));
+            }
+        }
+        fresh.sort((a, b) -> compare(a.group(), a.index(), b.group(), b.index()));
+        List<IrMappingGroup> sorted = new ArrayList<>(groups.size());
+        int from = 0;
+        for (Placed f : fresh) {
+            // The first kept group that comes after f.
+            int low = from;
+            int high = k;
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (compare(kept[mid], keptIndex[mid], f.group(), f.index()) < 0) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            for (int i = from; i < low; i++) {
+                sorted.add(kept[i]);
+            }
+            sorted.add(f.group());
+            from = low;
+        }
+        for (int i = from; i < k; i++) {
+            sorted.add(kept[i]);
+        }
+        return sorted;
+    }
+
+    /** By weight, then by position in the input. */
+    private static int compare(IrMappingGroup a, int aIndex, IrMappingGroup b, int bIndex) {
+        int c = a.weight().compareTo(b.weight());
+        return c != 0 ? c : Integer.compare(aIndex, bIndex);
     }
 
     private void addToGroup(Group group, Normalized n) {
@@ -598,10 +715,22 @@ final class MappingCompiler {
      * keeps the resolver it asked for; all other names are Emissary's.
      */
     private Map<String, String> envoyNamesByKey(List<IrCluster> clustersOut) {
+        // A function of the drafts alone: the same drafts (by instance: the cluster memo hands them back) name the
+        // same clusters, as the previous build did.
+        Memo.NamesMade before = memo.previousNames();
+        if (before != null && sameDrafts(before.drafts(), clusters)) {
+            memo.rememberNames(before);
+            diagnostics.addAll(before.diagnostics());
+            clustersOut.addAll(before.clusters());
+            return before.byKey();
+        }
+        int reported = diagnostics.size();
+        List<Map.Entry<String, ClusterDraft>> drafts = new ArrayList<>(clusters.entrySet());
+        drafts.sort(Map.Entry.comparingByKey());
         Map<String, Integer> sources = new java.util.HashMap<>();
         clusters.values().forEach(d -> sources.merge(d.name(), 1, Integer::sum));
         Map<String, String> finalName = new java.util.HashMap<>();
-        for (Map.Entry<String, ClusterDraft> e : clusters.entrySet()) {
+        for (Map.Entry<String, ClusterDraft> e : drafts) {
             ClusterDraft d = e.getValue();
             String name = d.name();
             if (sources.get(name) > 1 && d.cluster().eds()) {
@@ -614,87 +743,121 @@ final class MappingCompiler {
         }
         Map<String, String> shortened = ClusterNames.envoyNames(finalName.values());
         Map<String, String> byKey = new java.util.HashMap<>();
-        for (Map.Entry<String, ClusterDraft> e : clusters.entrySet()) {
+        List<IrCluster> made = new ArrayList<>(drafts.size());
+        for (Map.Entry<String, ClusterDraft> e : drafts) {
             String name = finalName.get(e.getKey());
             String envoyName = shortened.get(name);
             byKey.put(e.getKey(), envoyName);
             IrCluster c = e.getValue().cluster();
-            clustersOut.add(new IrCluster(name, envoyName, c.statsName(), c.dnsType(), c.lbPolicy(),
+            made.add(new IrCluster(name, envoyName, c.statsName(), c.dnsType(), c.lbPolicy(),
                     c.connectTimeoutMs(), c.address(), c.port(), c.grpc(), c.originateTls(), c.tlsContextName(),
                     c.tlsSni(), c.circuitBreakers(), c.idleTimeoutMs(), c.maxConnectionLifetimeMs(), c.respectDnsTtl(),
                     c.dnsLookupFamily(), c.provenance(), c.endpointSource(), c.keepalive()));
         }
+        clustersOut.addAll(made);
+        memo.rememberNames(new Memo.NamesMade(clusters, made, byKey, diagnostics.subList(reported,
+                diagnostics.size())));
         return byKey;
     }
 
-    /** The group's IR: the one the previous build made from the very same members and cluster names, or a new one. */
+    /** Whether both hold the very same drafts under the same keys. */
+    private static boolean sameDrafts(Map<String, ClusterDraft> before, Map<String, ClusterDraft> now) {
+        if (before.size() != now.size()) {
+            return false;
+        }
+        for (Map.Entry<String, ClusterDraft> e : now.entrySet()) {
+            if (before.get(e.getKey()) != e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The group's IR: the one the previous build made from the very same members and cluster names, or a new one. Looked
+     * up by the group's first member (by instance), then compared part by part: no key is made for a group reused.
+     */
     private IrMappingGroup toIrOrReuse(Group group, Map<String, String> envoyNames) {
-        List<Object> parts = new ArrayList<>();
-        parts.add(group.shadow == null ? "" : group.shadow);
-        parts.add(group.shadow == null ? "" : String.valueOf(envoyNames.get(group.clusterOf.get(group.shadow))));
-        parts.add(group.redirect == null ? "" : group.redirect);
-        for (Normalized m : group.mappings) {
-            parts.add(m);
-            parts.add(String.valueOf(envoyNames.get(group.clusterOf.get(m))));
-            parts.add(group.weights.getOrDefault(m, 100));
+        Memo.GroupMade known = memo.group(group.first);
+        if (known != null && known.key().matches(group, envoyNames)) {
+            memo.rememberGroup(group.first, known);
+            diagnostics.addAll(known.made().diagnostics());
+            return known.made().value();
         }
-        GroupKey key = new GroupKey(parts.toArray());
-        Memo.Made<IrMappingGroup> known = memo.group(key);
-        if (known != null) {
-            diagnostics.addAll(known.diagnostics());
-            return known.value();
-        }
+        GroupKey key = GroupKey.of(group, envoyNames);
         int reported = diagnostics.size();
         IrMappingGroup ir = toIr(group, envoyNames);
-        memo.rememberGroup(key, new Memo.Made<>(ir, diagnostics.subList(reported, diagnostics.size())));
+        memo.rememberGroup(group.first, new Memo.GroupMade(key, new Memo.Made<>(ir, diagnostics.subList(reported,
+                diagnostics.size()))));
         return ir;
     }
 
     /**
-     * What a mapping group is made from besides the context: its members (normalized Mappings, compared by instance:
-     * the memo hands back the same instance for the same resource) with their clusters' Envoy names and weights.
+     * What a mapping group is made from besides the context: its shadow with its cluster's Envoy name, its redirect,
+     * and its members (normalized Mappings, compared by instance: the memo hands back the same instance for the same
+     * resource) with their clusters' Envoy names and weights.
      */
-    private static final class GroupKey {
-        private final Object[] parts;
-        private final int hash;
+    private record GroupKey(@Nullable Normalized shadow, @Nullable String shadowCluster,
+            @Nullable Normalized redirect, Object[] members) {
 
-        GroupKey(Object[] parts) {
-            this.parts = parts;
-            int h = 1;
-            for (Object part : parts) {
-                h = 31 * h + (part instanceof Normalized ? System.identityHashCode(part) : part.hashCode());
+        static GroupKey of(Group group, Map<String, String> envoyNames) {
+            Object[] members = new Object[3 * group.mappings.size()];
+            int i = 0;
+            for (Normalized m : group.mappings) {
+                members[i++] = m;
+                members[i++] = String.valueOf(envoyNames.get(group.clusterOf.get(m)));
+                members[i++] = group.weights.getOrDefault(m, 100);
             }
-            this.hash = h;
+            return new GroupKey(group.shadow, group.shadow == null ? null
+                    : String.valueOf(envoyNames.get(group.clusterOf.get(group.shadow))), group.redirect, members);
         }
 
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof GroupKey other) || other.hash != hash || other.parts.length != parts.length) {
+        /** Whether {@code group} would make this key. */
+        boolean matches(Group group, Map<String, String> envoyNames) {
+            if (group.shadow != shadow || group.redirect != redirect
+                    || members.length != 3 * group.mappings.size()) {
                 return false;
             }
-            for (int i = 0; i < parts.length; i++) {
-                Object a = parts[i];
-                Object b = other.parts[i];
-                if (a instanceof Normalized || b instanceof Normalized ? a != b : !a.equals(b)) {
+            if (shadow != null && !String.valueOf(envoyNames.get(group.clusterOf.get(shadow))).equals(shadowCluster)) {
+                return false;
+            }
+            int i = 0;
+            for (Normalized m : group.mappings) {
+                if (members[i] != m || !String.valueOf(envoyNames.get(group.clusterOf.get(m))).equals(members[i + 1])
+                        || !group.weights.getOrDefault(m, 100).equals(members[i + 2])) {
                     return false;
                 }
+                i += 3;
             }
             return true;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
         }
     }
 
     /**
      * What one build normalized and grouped, for the next build in an equal {@link IrMemo.MappingContext}: normalized
-     * Mappings by resource instance, mapping groups by {@link GroupKey}, each with the diagnostics it reported.
+     * Mappings by resource instance, mapping groups by their first member's instance (with the {@link GroupKey} they
+     * were made from), each with the diagnostics it reported.
      * Immutable once made.
      */
     static final class Memo {
-        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of(), List.of());
+        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null);
+
+        /**
+         * What naming the clusters made from its drafts (the build's map of them, not changed after): the clusters
+         * with their final and Envoy names, the Envoy name by cluster key, the diagnostics.
+         */
+        record NamesMade(Map<String, ClusterDraft> drafts, List<IrCluster> clusters, Map<String, String> byKey,
+                List<Diagnostic> diagnostics) {
+            NamesMade {
+                clusters = List.copyOf(clusters);
+                byKey = java.util.Collections.unmodifiableMap(byKey);
+                diagnostics = List.copyOf(diagnostics);
+            }
+        }
+
+        /** A mapping group and what it was made from. */
+        record GroupMade(GroupKey key, Made<IrMappingGroup> made) {
+        }
 
         /** A piece of work and the diagnostics it reported. */
         record Made<T>(T value, List<Diagnostic> diagnostics) {
@@ -705,23 +868,25 @@ final class MappingCompiler {
 
         private final IrMemo.@Nullable MappingContext context;
         private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized;
-        private final Map<GroupKey, Made<IrMappingGroup>> groups;
+        private final Map<Normalized, GroupMade> groups;
         /** Clusters by normalized Mapping (by instance), for routes and for shadows. */
         private final Map<Normalized, ClusterMade> clusters;
         private final Map<Normalized, ClusterMade> shadowClusters;
         /** The groups sorted by weight, ascending (a hint for the next sort; see {@link #byWeight}). */
         private final List<IrMappingGroup> order;
+        private final @Nullable NamesMade names;
 
         private Memo(IrMemo.@Nullable MappingContext context,
                 Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized,
-                Map<GroupKey, Made<IrMappingGroup>> groups, Map<Normalized, ClusterMade> clusters,
-                Map<Normalized, ClusterMade> shadowClusters, List<IrMappingGroup> order) {
+                Map<Normalized, GroupMade> groups, Map<Normalized, ClusterMade> clusters,
+                Map<Normalized, ClusterMade> shadowClusters, List<IrMappingGroup> order, @Nullable NamesMade names) {
             this.context = context;
             this.normalized = normalized;
             this.groups = groups;
             this.clusters = clusters;
             this.shadowClusters = shadowClusters;
             this.order = order;
+            this.names = names;
         }
 
         /** A build's view: this memo if made in an equal context, else an empty one. */
@@ -733,16 +898,22 @@ final class MappingCompiler {
         static final class Generation {
             private final IrMemo.@Nullable MappingContext context;
             private final Memo previous;
-            private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized =
-                    new java.util.IdentityHashMap<>();
-            private final Map<GroupKey, Made<IrMappingGroup>> groups = new java.util.HashMap<>();
-            private final Map<Normalized, ClusterMade> clusters = new java.util.IdentityHashMap<>();
-            private final Map<Normalized, ClusterMade> shadowClusters = new java.util.IdentityHashMap<>();
+            // Sized as last time's: a build after an edit has as many entries, and growing a map of ten thousand
+            // copies its table a dozen times.
+            private final Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized;
+            private final Map<Normalized, GroupMade> groups;
+            private final Map<Normalized, ClusterMade> clusters;
+            private final Map<Normalized, ClusterMade> shadowClusters;
             private List<IrMappingGroup> order = List.of();
+            private @Nullable NamesMade names;
 
             private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
                 this.context = context;
                 this.previous = previous;
+                this.normalized = new java.util.IdentityHashMap<>(previous.normalized.size());
+                this.groups = new java.util.IdentityHashMap<>(previous.groups.size());
+                this.clusters = new java.util.IdentityHashMap<>(previous.clusters.size());
+                this.shadowClusters = new java.util.IdentityHashMap<>(previous.shadowClusters.size());
             }
 
             @Nullable Made<@Nullable Normalized> normalized(Resource<MappingSpec> resource) {
@@ -757,16 +928,13 @@ final class MappingCompiler {
                 normalized.put(resource, made);
             }
 
-            @Nullable Made<IrMappingGroup> group(GroupKey key) {
-                Made<IrMappingGroup> known = previous.groups.get(key);
-                if (known != null) {
-                    groups.put(key, known);
-                }
-                return known;
+            /** The group the previous build made with this first member, if any (to be compared with its key). */
+            @Nullable GroupMade group(Normalized first) {
+                return previous.groups.get(first);
             }
 
-            void rememberGroup(GroupKey key, Made<IrMappingGroup> made) {
-                groups.put(key, made);
+            void rememberGroup(Normalized first, GroupMade made) {
+                groups.put(first, made);
             }
 
             /** A Mapping's cluster as the previous build made it (the marker is "shadow" or the Mapping's own). */
@@ -795,9 +963,18 @@ final class MappingCompiler {
                 order = ascending;
             }
 
+            /** What the previous build's naming of clusters made (null if there is none to reuse). */
+            @Nullable NamesMade previousNames() {
+                return previous.names;
+            }
+
+            void rememberNames(NamesMade made) {
+                names = made;
+            }
+
             Memo done() {
                 return context == null ? EMPTY
-                        : new Memo(context, normalized, groups, clusters, shadowClusters, order);
+                        : new Memo(context, normalized, groups, clusters, shadowClusters, order, names);
             }
         }
     }

@@ -38,6 +38,37 @@ final class GroupOrderTest {
         }
     }
 
+    /**
+     * The previous build's order as the hint: its groups that are still here keep their relative input order (a build
+     * removes and adds groups; the rest come in the same order), so only the new ones are placed.
+     */
+    @Test
+    void thePreviousBuildsOrderGivesTheStableOrderByWeightAfterGroupsComeAndGo() {
+        Random random = new Random(5);
+        for (int round = 0; round < 300; round++) {
+            List<IrMappingGroup> before = new ArrayList<>();
+            int n = random.nextInt(60);
+            for (int i = 0; i < n; i++) {
+                before.add(group("g" + i, random.nextInt(3), "/" + "p".repeat(random.nextInt(3))));
+            }
+            List<IrMappingGroup> previousOrder = MappingCompiler.byWeight(before, List.of());
+            List<IrMappingGroup> now = new ArrayList<>(before);
+            int removed = random.nextInt(Math.max(1, n / 4) + 1);
+            for (int r = 0; r < removed && !now.isEmpty(); r++) {
+                now.remove(random.nextInt(now.size()));
+            }
+            int added = random.nextInt(5);
+            for (int a = 0; a < added; a++) {
+                now.add(random.nextInt(now.size() + 1), group("new" + a, random.nextInt(3),
+                        "/" + "p".repeat(random.nextInt(3))));
+            }
+            List<IrMappingGroup> expected = new ArrayList<>(now);
+            expected.sort(Comparator.comparing(IrMappingGroup::weight)); // stable
+            assertThat(MappingCompiler.byWeight(now, previousOrder, MappingCompiler.Hint.PREVIOUS_BUILD))
+                    .as("round %d", round).containsExactlyElementsOf(expected);
+        }
+    }
+
     private static IrMappingGroup group(String id, int precedence, String prefix) {
         return new IrMappingGroup(id, new IrRouteWeight(precedence, prefix.length(), 0, 0, prefix, "GET", List.of()),
                 null, false, Map.of(), false, List.of(), Provenance.INTERNAL);
