@@ -28,6 +28,9 @@ public record IrRouteWeight(int precedence, int prefixLength, int headersLength,
     public int compareTo(IrRouteWeight other) {
         // Written out rather than a Comparator chain: sorting ten thousand groups calls this a few hundred
         // thousand times.
+        if (this == other) {
+            return 0; // a group's weight against its first Mapping's, which it starts as
+        }
         int c = Integer.compare(precedence, other.precedence);
         if (c == 0) {
             c = Integer.compare(prefixLength, other.prefixLength);

@@ -715,8 +715,8 @@ final class MappingCompiler {
      * keeps the resolver it asked for; all other names are Emissary's.
      */
     private Map<String, String> envoyNamesByKey(List<IrCluster> clustersOut) {
-        // A function of the drafts alone: the same drafts (by instance: the cluster memo hands them back) name the
-        // same clusters, as the previous build did.
+        // A function of the drafts alone (records, compared by instance first: the cluster memo hands them back):
+        // equal drafts name the same clusters, as the previous build did.
         Memo.NamesMade before = memo.previousNames();
         if (before != null && sameDrafts(before.drafts(), clusters)) {
             memo.rememberNames(before);
@@ -760,13 +760,15 @@ final class MappingCompiler {
         return byKey;
     }
 
-    /** Whether both hold the very same drafts under the same keys. */
+    /** Whether both hold equal drafts under the same keys. */
     private static boolean sameDrafts(Map<String, ClusterDraft> before, Map<String, ClusterDraft> now) {
         if (before.size() != now.size()) {
             return false;
         }
         for (Map.Entry<String, ClusterDraft> e : now.entrySet()) {
-            if (before.get(e.getKey()) != e.getValue()) {
+            ClusterDraft was = before.get(e.getKey());
+            // By instance mostly; a Mapping made again (edited) makes its draft again, equal if its cluster is.
+            if (was != e.getValue() && !e.getValue().equals(was)) {
                 return false;
             }
         }
