@@ -50,6 +50,52 @@ public final class EnvoyTranslator {
      */
     private volatile Map<com.google.protobuf.Message, List<String>> checkedBefore = Map.of();
 
+    /**
+     * The listeners of the last translation by name, made in a context (settings and services, all that a listener's
+     * translation reads besides the IR listener); see {@link ListenerShape}.
+     */
+    private volatile ListenersMade listenersMade = new ListenersMade(List.of(), Map.of());
+
+    private record ListenersMade(Object context, Map<String, ListenerMade> byName) {
+    }
+
+    /** A listener as made: what it was made from, the message, its constraint violations. */
+    private record ListenerMade(ListenerShape shape, Listener listener, List<String> violations) {
+        ListenerMade {
+            violations = List.copyOf(violations);
+        }
+    }
+
+    /**
+     * What a listener's translation reads from its IR listener: everything but the routes of its virtual hosts, which
+     * its connection managers refer to by route configuration name only. Records all the way down: compared by value.
+     */
+    private record ListenerShape(IrListener listener) {
+        static ListenerShape of(IrListener l) {
+            List<IrListener.IrFilterChain> chains = new ArrayList<>(l.filterChains().size());
+            for (IrListener.IrFilterChain c : l.filterChains()) {
+                chains.add(new IrListener.IrFilterChain(c.name(), c.tls(), c.serverNames(), List.of()));
+            }
+            return new ListenerShape(l.withChains(chains, l.tcpChains()));
+        }
+
+        /** The TLS contexts its chains terminate TLS with, whose secrets the translation registers. */
+        List<IrTlsContext> tlsContexts() {
+            List<IrTlsContext> contexts = new ArrayList<>();
+            listener.tcpChains().forEach(c -> {
+                if (c.tls() != null) {
+                    contexts.add(c.tls());
+                }
+            });
+            listener.filterChains().forEach(c -> {
+                if (c.tls() != null) {
+                    contexts.add(c.tls());
+                }
+            });
+            return contexts;
+        }
+    }
+
     private record ClusterMade(Cluster cluster, List<String> violations) {
         ClusterMade {
             violations = List.copyOf(violations);
@@ -119,12 +165,30 @@ public final class EnvoyTranslator {
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigurations = new ArrayList<>();
         Map<com.google.protobuf.Message, List<String>> checked = new java.util.HashMap<>();
+        ListenersMade listenersMade = this.listenersMade;
+        Map<String, ListenerMade> listenersBefore = listenersMade.context().equals(memo.translationContext())
+                ? listenersMade.byName() : Map.of();
+        Map<String, ListenerMade> listenersNow = new java.util.HashMap<>();
         RouteConfigurationTranslator routes = new RouteConfigurationTranslator(routeTranslator, validClusters, memo,
                 diagnostics, shell -> checked(shell, checked));
         for (IrListener l : ir.listeners()) {
             List<RouteConfigurationTranslator.Made> own = new ArrayList<>();
-            Listener listener = listenerTranslator.translate(l, routes::translate, own);
-            List<String> violations = new ArrayList<>(checked(listener, checked));
+            ListenerShape shape = ListenerShape.of(l);
+            ListenerMade made = listenersBefore.get(l.name());
+            if (made != null && made.shape().equals(shape)) {
+                // The same listener as last time (its routes go by name): its route configurations and secrets.
+                for (IrListener.IrFilterChain chain : l.filterChains()) {
+                    own.add(routes.translate(ListenerTranslator.routeConfigurationName(l, chain),
+                            chain.virtualHosts()));
+                }
+                shape.tlsContexts().forEach(tls::registerDownstream);
+            } else {
+                Listener translated = listenerTranslator.translate(l, routes::translate, own);
+                made = new ListenerMade(shape, translated, checked(translated, checked));
+            }
+            listenersNow.put(l.name(), made);
+            Listener listener = made.listener();
+            List<String> violations = new ArrayList<>(made.violations());
             for (RouteConfigurationTranslator.Made rc : own) {
                 // Routes were checked one by one; the rest of each route configuration was checked without them.
                 violations.addAll(rc.violations());
@@ -150,6 +214,7 @@ public final class EnvoyTranslator {
             }
         }
         checkedBefore = checked;
+        this.listenersMade = new ListenersMade(memo.translationContext(), listenersNow);
         routeMemo = memo.done();
         EndpointTranslator.Assignments assignments = new EndpointTranslator(constraints).translate(ir.clusters(),
                 endpoints);

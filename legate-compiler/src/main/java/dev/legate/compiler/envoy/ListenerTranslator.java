@@ -87,7 +87,7 @@ final class ListenerTranslator {
                         .setTypedConfig(Protos.pack(tls.downstream(chain.tls()))));
             }
             fc.setFilterChainMatch(match);
-            String routeConfigName = l.name() + "-" + chain.name();
+            String routeConfigName = routeConfigurationName(l, chain);
             if (routeConfigurations != null) {
                 routeConfigurations.add(routesFor.apply(routeConfigName, chain.virtualHosts()));
             }
@@ -101,6 +101,11 @@ final class ListenerTranslator {
             listener.addFilterChains(fc);
         }
         return listener.build();
+    }
+
+    /** The name of the route configuration of a listener's HTTP filter chain. */
+    static String routeConfigurationName(IrListener l, IrListener.IrFilterChain chain) {
+        return l.name() + "-" + chain.name();
     }
 
     private HttpConnectionManager.Builder connectionManager(IrListener l) {

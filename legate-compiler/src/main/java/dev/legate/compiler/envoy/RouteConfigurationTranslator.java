@@ -97,13 +97,16 @@ final class RouteConfigurationTranslator {
         }
         // Walk the new segments along the old ones: runs of the same instances take last time's routes in one go;
         // a segment that is not next in line is looked for a few places ahead (segments removed before it), else it
-        // is new (inserted before the next old one, or in place of it) and translated; only when neither fits are
-        // the old segments indexed to find it.
-        VirtualHost.Builder vh = VirtualHost.newBuilder().setName(v.name()).addDomains(v.domain());
+        // is new (inserted before the next old one, or in place of it) and translated. Segments keep their relative
+        // order from build to build (groups are ordered by weight, then input position, both fixed for an unchanged
+        // group), so a segment that is neither next nor a little ahead is new; were it not, it would only be
+        // translated again, equal to what it was.
+        // Routes gathered in a list of the right size first: added to the builder piece by piece, its list would grow
+        // (and be copied) several times over at a hundred thousand routes.
+        List<Route> vh = new ArrayList<>((before == null ? 0 : before.message().getRoutesCount()) + 64);
         int[] ends = new int[n];
         Map<Integer, RouteMemo.Irregular> irregular = new HashMap<>();
         List<Diagnostic> reported = new ArrayList<>();
-        Map<List<IrBoundRoute>, Integer> oldIndex = null;
         int count = 0;
         int i = 0;
         int j = 0;
@@ -130,28 +133,17 @@ final class RouteConfigurationTranslator {
                 j = ahead;
                 continue;
             }
-            boolean replaces = j < m && (i + 1 < n && j + 1 < m ? segments.get(i + 1) == old.get(j + 1)
-                    : i + 1 == n && j + 1 == m);
-            boolean inserted = j >= m || (i + 1 < n && segments.get(i + 1) == old.get(j));
-            if (replaces) {
+            // Not among the next old ones: new. Inserted before old j if that one comes a little later in the new
+            // list; else in place of it.
+            boolean inserted = j >= m;
+            for (int k = 1; k <= LOOK_AHEAD && !inserted && i + k < n; k++) {
+                inserted = segments.get(i + k) == old.get(j);
+            }
+            if (!inserted) {
                 j++;
-            } else if (!inserted) {
-                if (oldIndex == null) {
-                    oldIndex = new IdentityHashMap<>(m);
-                    for (int k = m - 1; k >= 0; k--) {
-                        oldIndex.put(old.get(k), k);
-                    }
-                }
-                Integer at = oldIndex.get(segment);
-                if (at != null) {
-                    count = keep(before, at, at + 1, i, vh, ends, count, irregular, reported);
-                    i++;
-                    j = at + 1;
-                    continue;
-                }
             }
             SegmentMade made = madeNow.computeIfAbsent(segment, this::segment);
-            vh.addAllRoutes(made.routes());
+            vh.addAll(made.routes());
             count += made.routes().size();
             if (made.irregular() != null) {
                 irregular.put(i, made.irregular());
@@ -160,7 +152,8 @@ final class RouteConfigurationTranslator {
             ends[i] = count;
             i++;
         }
-        VirtualHost message = vh.build();
+        VirtualHost message = VirtualHost.newBuilder().setName(v.name()).addDomains(v.domain()).addAllRoutes(vh)
+                .build();
         RouteMemo.VirtualHostMade now = new RouteMemo.VirtualHostMade(v.name(), v.domain(), segments, ends,
                 irregular, reported, message);
         memo.virtualHost(key, now);
@@ -172,10 +165,10 @@ final class RouteConfigurationTranslator {
      * Adds the routes of {@code before}'s segments {@code from..to} (the same instances as the new segments from
      * {@code at}) to {@code vh}, and where each ends; returns the number of routes added so far.
      */
-    private static int keep(RouteMemo.VirtualHostMade before, int from, int to, int at, VirtualHost.Builder vh,
+    private static int keep(RouteMemo.VirtualHostMade before, int from, int to, int at, List<Route> vh,
             int[] ends, int count, Map<Integer, RouteMemo.Irregular> irregular, List<Diagnostic> reported) {
         int start = before.start(from);
-        vh.addAllRoutes(before.message().getRoutesList().subList(start, before.start(to)));
+        vh.addAll(before.message().getRoutesList().subList(start, before.start(to)));
         for (int k = from; k < to; k++) {
             ends[at + k - from] = before.ends()[k] - start + count;
         }

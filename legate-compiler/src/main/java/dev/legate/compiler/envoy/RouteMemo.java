@@ -175,6 +175,14 @@ final class RouteMemo {
             this.previous = previous;
         }
 
+        /**
+         * What a translation reads besides the IR: settings and services (compared by value), and which clusters are
+         * valid.
+         */
+        Object translationContext() {
+            return context;
+        }
+
         /** The slots of an IR route met for the first time in this compile: the previous compile's, or empty ones. */
         Slots slots(IrRoute route) {
             Slots before = null;

@@ -64,31 +64,56 @@ final class TlsTranslator {
             common.setTlsParams(params);
         }
         common.addAllAlpnProtocols(ctx.alpnProtocols());
-        if (!ctx.secret().isEmpty()) {
-            SecretSpec material = secretMaterial.get(ctx.secret());
-            if (material != null) {
-                secrets.computeIfAbsent(ctx.secret(), name -> Secret.newBuilder().setName(name)
-                        .setTlsCertificate(TlsCertificate.newBuilder()
-                                .setCertificateChain(DataSource.newBuilder().setInlineString(
-                                        material.certificateChain()))
-                                .setPrivateKey(DataSource.newBuilder().setInlineString(material.privateKey())))
-                        .build());
-                common.addTlsCertificateSdsSecretConfigs(sds(ctx.secret()));
-            }
+        if (registerCertificate(ctx)) {
+            common.addTlsCertificateSdsSecretConfigs(sds(ctx.secret()));
         }
-        if (ctx.caSecret() != null && downstream) {
-            SecretSpec ca = secretMaterial.get(ctx.caSecret());
-            if (ca != null) {
-                String name = ctx.caSecret() + "-ca";
-                String pem = ca.caCertificate().isEmpty() ? ca.certificateChain() : ca.caCertificate();
-                secrets.computeIfAbsent(name, n -> Secret.newBuilder().setName(n)
-                        .setValidationContext(CertificateValidationContext.newBuilder()
-                                .setTrustedCa(DataSource.newBuilder().setInlineString(pem)))
-                        .build());
-                common.setValidationContextSdsSecretConfig(sds(name));
-            }
+        if (downstream && registerCa(ctx)) {
+            common.setValidationContextSdsSecretConfig(sds(ctx.caSecret() + "-ca"));
         }
         return common.build();
+    }
+
+    /**
+     * Registers the secrets a downstream context refers to, as {@link #downstream} does, without making the context:
+     * for a listener made before and reused.
+     */
+    void registerDownstream(IrTlsContext ctx) {
+        registerCertificate(ctx);
+        registerCa(ctx);
+    }
+
+    /** Registers the context's certificate; whether it has one. */
+    private boolean registerCertificate(IrTlsContext ctx) {
+        if (ctx.secret().isEmpty()) {
+            return false;
+        }
+        SecretSpec material = secretMaterial.get(ctx.secret());
+        if (material == null) {
+            return false;
+        }
+        secrets.computeIfAbsent(ctx.secret(), name -> Secret.newBuilder().setName(name)
+                .setTlsCertificate(TlsCertificate.newBuilder()
+                        .setCertificateChain(DataSource.newBuilder().setInlineString(material.certificateChain()))
+                        .setPrivateKey(DataSource.newBuilder().setInlineString(material.privateKey())))
+                .build());
+        return true;
+    }
+
+    /** Registers the context's CA (for client certificates); whether it has one. */
+    private boolean registerCa(IrTlsContext ctx) {
+        if (ctx.caSecret() == null) {
+            return false;
+        }
+        SecretSpec ca = secretMaterial.get(ctx.caSecret());
+        if (ca == null) {
+            return false;
+        }
+        String pem = ca.caCertificate().isEmpty() ? ca.certificateChain() : ca.caCertificate();
+        secrets.computeIfAbsent(ctx.caSecret() + "-ca", n -> Secret.newBuilder().setName(n)
+                .setValidationContext(CertificateValidationContext.newBuilder()
+                        .setTrustedCa(DataSource.newBuilder().setInlineString(pem)))
+                .build());
+        return true;
     }
 
     /**

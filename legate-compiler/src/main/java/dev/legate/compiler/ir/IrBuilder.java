@@ -14,7 +14,6 @@ import dev.legate.model.TCPMappingSpec;
 import dev.legate.model.TLSContextSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -199,26 +198,37 @@ public final class IrBuilder {
             List<Diagnostic> diagnostics, IrMemo.Generation memo) {
         // Each segment (one group's routes bound to one Host) knows the Mappings it routes; the binder hands back the
         // same segment instances for unchanged groups, with their source strings (and cached hashes).
-        Set<String> routed = new HashSet<>();
+        Set<String> routed = HashSet.newHashSet(mappings.size());
         for (IrListener l : listeners) {
             for (IrListener.IrFilterChain chain : l.filterChains()) {
                 for (IrListener.IrVirtualHost vhost : chain.virtualHosts()) {
                     for (List<IrListener.IrBoundRoute> segment : vhost.segments()) {
-                        routed.addAll(RouteSegments.sources(segment));
+                        List<String> sources = RouteSegments.sources(segment);
+                        for (int i = 0; i < sources.size(); i++) {
+                            routed.add(sources.get(i));
+                        }
                     }
                 }
             }
         }
-        Map<String, Boolean> seen = new LinkedHashMap<>();
-        for (Diagnostic d : diagnostics) {
-            if (d.severity() == Diagnostic.Severity.ERROR) {
-                seen.put(d.source(), true); // already explained by an error
-            }
-        }
+        List<String> unrouted = new ArrayList<>();
         for (Resource<MappingSpec> m : mappings) {
             String key = memo.mappingKey(m.key());
-            boolean shadow = Boolean.TRUE.equals(m.spec().shadow());
-            if (!shadow && !routed.contains(key) && seen.putIfAbsent(key, true) == null) {
+            if (!Boolean.TRUE.equals(m.spec().shadow()) && !routed.contains(key)) {
+                unrouted.add(key);
+            }
+        }
+        if (unrouted.isEmpty()) {
+            return;
+        }
+        Set<String> explained = new HashSet<>();
+        for (Diagnostic d : diagnostics) {
+            if (d.severity() == Diagnostic.Severity.ERROR) {
+                explained.add(d.source()); // already explained by an error
+            }
+        }
+        for (String key : unrouted) {
+            if (explained.add(key)) {
                 diagnostics.add(Diagnostic.notice(key, "not routed: no Host on any Listener takes this Mapping "
                         + "(check hostname and the Hosts' mappingSelector)"));
             }

@@ -82,10 +82,11 @@ public final class IrMemo {
         private MappingCompiler.Memo.Generation mappings;
         private final ListenerBinder.Memo.Generation bindings;
         private @Nullable TcpMade tcp;
-        private final Map<ResourceKey, String> mappingKeys = new java.util.IdentityHashMap<>();
+        private final Map<ResourceKey, String> mappingKeys;
 
         private Generation(IrMemo previous) {
             this.previous = previous;
+            this.mappingKeys = new java.util.IdentityHashMap<>(previous.mappingKeys.size());
             this.mappings = MappingCompiler.Memo.EMPTY.next(null);
             this.bindings = previous.bindings.next();
         }

@@ -206,7 +206,7 @@ final class ListenerBinder {
             }
             chain.serverNames.add(host.sni());
         }
-        chain.routes.put(host.hostname(), new ArrayList<>());
+        chain.routes.put(host.hostname(), new ArrayList<>(groups.size()));
         chain.hosts.put(host.hostname(), host);
     }
 
@@ -264,10 +264,12 @@ final class ListenerBinder {
         /** One Host's bindings: by group instance. */
         static final class HostBindings {
             private final Map<IrMappingGroup, List<IrBoundRoute>> previous;
-            private final Map<IrMappingGroup, List<IrBoundRoute>> now = new java.util.IdentityHashMap<>();
+            private final Map<IrMappingGroup, List<IrBoundRoute>> now;
 
             private HostBindings(Map<IrMappingGroup, List<IrBoundRoute>> previous) {
                 this.previous = previous;
+                // Sized as last time's: a build after an edit binds as many groups.
+                this.now = new java.util.IdentityHashMap<>(previous.size());
             }
 
             /** The group's routes bound to {@code host} (whose key this is): the previous build's, or bound now. */

@@ -71,7 +71,7 @@ final class MappingCompiler {
 
     /** A few values by key instance, in a list searched in order. */
     private static final class SmallIdentityMap<V> {
-        private Object[] entries = new Object[4];
+        private Object[] entries = new Object[2];
         private int size;
 
         void put(Object key, V value) {
@@ -108,7 +108,7 @@ final class MappingCompiler {
     private static final class Group {
         final String groupId;
         final Normalized first;
-        final List<Normalized> mappings = new ArrayList<>();
+        final List<Normalized> mappings = new ArrayList<>(1);
         @Nullable Normalized shadow;
         @Nullable Normalized redirect;
         IrRouteWeight weight;
@@ -143,7 +143,18 @@ final class MappingCompiler {
                 all.add(n);
             }
         }
-        all.addAll(internalMappings());
+        // The built-in probe Mappings read nothing but the context: the same instances as last time, so that their
+        // groups (which every Host takes) are reused like any unchanged Mapping's.
+        Memo.Made<List<Normalized>> internal = memo.internal();
+        if (internal == null) {
+            int reported = diagnostics.size();
+            internal = new Memo.Made<>(List.copyOf(internalMappings()), diagnostics.subList(reported,
+                    diagnostics.size()));
+        } else {
+            diagnostics.addAll(internal.diagnostics());
+        }
+        memo.rememberInternal(internal);
+        all.addAll(internal.value());
 
         Map<String, Group> groups = new LinkedHashMap<>();
         for (Normalized n : all) {
@@ -842,7 +853,7 @@ final class MappingCompiler {
      * Immutable once made.
      */
     static final class Memo {
-        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null);
+        static final Memo EMPTY = new Memo(null, Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null, null);
 
         /**
          * What naming the clusters made from its drafts (the build's map of them, not changed after): the clusters
@@ -877,12 +888,16 @@ final class MappingCompiler {
         /** The groups sorted by weight, ascending (a hint for the next sort; see {@link #byWeight}). */
         private final List<IrMappingGroup> order;
         private final @Nullable NamesMade names;
+        /** The built-in probe Mappings, normalized. */
+        private final @Nullable Made<List<Normalized>> internal;
 
         private Memo(IrMemo.@Nullable MappingContext context,
                 Map<Resource<MappingSpec>, Made<@Nullable Normalized>> normalized,
                 Map<Normalized, GroupMade> groups, Map<Normalized, ClusterMade> clusters,
-                Map<Normalized, ClusterMade> shadowClusters, List<IrMappingGroup> order, @Nullable NamesMade names) {
+                Map<Normalized, ClusterMade> shadowClusters, List<IrMappingGroup> order, @Nullable NamesMade names,
+                @Nullable Made<List<Normalized>> internal) {
             this.context = context;
+            this.internal = internal;
             this.normalized = normalized;
             this.groups = groups;
             this.clusters = clusters;
@@ -908,6 +923,7 @@ final class MappingCompiler {
             private final Map<Normalized, ClusterMade> shadowClusters;
             private List<IrMappingGroup> order = List.of();
             private @Nullable NamesMade names;
+            private @Nullable Made<List<Normalized>> internal;
 
             private Generation(IrMemo.@Nullable MappingContext context, Memo previous) {
                 this.context = context;
@@ -974,9 +990,18 @@ final class MappingCompiler {
                 names = made;
             }
 
+            /** The previous build's built-in probe Mappings (null if there are none to reuse). */
+            @Nullable Made<List<Normalized>> internal() {
+                return previous.internal;
+            }
+
+            void rememberInternal(Made<List<Normalized>> made) {
+                internal = made;
+            }
+
             Memo done() {
                 return context == null ? EMPTY
-                        : new Memo(context, normalized, groups, clusters, shadowClusters, order, names);
+                        : new Memo(context, normalized, groups, clusters, shadowClusters, order, names, internal);
             }
         }
     }

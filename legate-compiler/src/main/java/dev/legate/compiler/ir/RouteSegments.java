@@ -36,8 +36,10 @@ public final class RouteSegments extends AbstractList<IrBoundRoute> implements R
      * is; any other list is copied (an immutable list is kept by {@link List#copyOf}).
      */
     static RouteSegments of(List<List<IrBoundRoute>> segments) {
-        List<List<IrBoundRoute>> kept = new ArrayList<>(segments.size());
+        @SuppressWarnings("unchecked")
+        List<IrBoundRoute>[] kept = new List[segments.size()];
         int[] ends = new int[segments.size()];
+        int count = 0;
         int size = 0;
         for (List<IrBoundRoute> s : segments) {
             if (s.isEmpty()) {
@@ -45,10 +47,17 @@ public final class RouteSegments extends AbstractList<IrBoundRoute> implements R
             }
             List<IrBoundRoute> segment = s instanceof Segment ? s : List.copyOf(s);
             size += segment.size();
-            ends[kept.size()] = size;
-            kept.add(segment);
+            ends[count] = size;
+            kept[count++] = segment;
         }
-        return kept.isEmpty() ? EMPTY : new RouteSegments(List.copyOf(kept), Arrays.copyOf(ends, kept.size()));
+        if (count == 0) {
+            return EMPTY;
+        }
+        if (count < kept.length) {
+            kept = Arrays.copyOf(kept, count);
+            ends = Arrays.copyOf(ends, count);
+        }
+        return new RouteSegments(java.util.Collections.unmodifiableList(Arrays.asList(kept)), ends);
     }
 
     /**
