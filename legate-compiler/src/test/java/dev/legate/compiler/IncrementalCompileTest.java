@@ -179,6 +179,176 @@ final class IncrementalCompileTest {
                 .anySatisfy(d -> assertThat(d.message()).contains("unknown scheme ftp"));
     }
 
+    private static final String HTTPS_HOST = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Host
+            metadata: {name: shop, namespace: web}
+            spec: {hostname: shop.example.com, tlsSecret: {name: shop-tls}, requestPolicy: {insecure: {action: %s}}}
+            """;
+    private static final String WEB_MAPPING = """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Mapping
+            metadata: {name: %s, namespace: web}
+            spec: {hostname: "%s", prefix: %s, service: %s%s}
+            """;
+
+    /**
+     * The memos of routes, virtual hosts, route configurations, listeners (with the secrets their TLS chains refer
+     * to), mapping groups, group order, cluster names and the built-in probe Mappings, through edits of each kind:
+     * a Mapping moving between Hosts, a route that cannot be translated (its diagnostic reported again when reused),
+     * Listeners and the probes changed, canary weights reordering a group. Each step compiled warm and fresh.
+     */
+    @Test
+    void aWarmCompilerGivesWhatAFreshOneGivesAcrossVirtualHostsListenersAndSecrets() throws IOException {
+        String secret = shopSecret();
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        files.put("00-listeners.yaml", LISTENERS);
+        files.put("01-host-a.yaml", HOST_A.formatted("Redirect"));
+        files.put("02-host-b.yaml", HOST_B);
+        files.put("03-host-shop.yaml", HTTPS_HOST.formatted("Route"));
+        files.put("04-secret.yaml", secret);
+        files.put("05-module.yaml", MODULE.formatted("enable_grpc_web: false"));
+        for (int i = 0; i < 30; i++) {
+            files.put("m" + i + ".yaml", MAPPING.formatted("m" + i, i % 3 == 0 ? "b" : "a",
+                    i % 3 == 0 ? "b.example.com" : i % 3 == 1 ? "*" : "a.example.com", "/p" + i / 2 + "/",
+                    "s" + i % 5, i % 2 == 0 ? 40 : 60));
+        }
+        for (int i = 0; i < 6; i++) {
+            files.put("w" + i + ".yaml", WEB_MAPPING.formatted("w" + i, i % 2 == 0 ? "shop.example.com" : "*",
+                    "/web" + i + "/", "web" + i, ""));
+        }
+        Compiler warm = new Compiler(CompileOptions.DEFAULTS);
+        java.util.Map<String, List<RawDocument>> parsed = new java.util.HashMap<>();
+        java.util.function.Supplier<ResourceSnapshot> snapshot = () -> {
+            List<RawDocument> documents = new ArrayList<>();
+            files.forEach((name, yaml) -> documents.addAll(parsed.computeIfAbsent(name + "\n" + yaml,
+                    k -> Fixtures.parse(name, yaml).documents())));
+            return new ResourceSnapshot(documents, List.of());
+        };
+        CompileResult first = warm.compile(snapshot.get());
+        assertThat(first.errorCount()).as("errors of the first compile: %s", first.diagnostics()).isZero();
+        assertThat(first.envoy().secrets()).as("the TLS Host's secret").isNotEmpty();
+        List<Runnable> edits = List.of(
+                // A Mapping moving between Hosts: by hostname, then by label only.
+                () -> files.put("m1.yaml", MAPPING.formatted("m1", "a", "a.example.com", "/p0/", "s1", 60)),
+                () -> files.put("m1.yaml", MAPPING.formatted("m1", "b", "", "/p0/", "s1", 60)
+                        .replace("hostname: \"\", ", "")),
+                () -> files.put("w1.yaml", WEB_MAPPING.formatted("w1", "shop.example.com", "/web1/", "web1", "")),
+                // A route that cannot be translated: reported, and reported again while its segment is reused.
+                () -> files.put("w2.yaml", WEB_MAPPING.formatted("w2", "shop.example.com", "/web2/", "web2",
+                        ", retry_policy: {retry_on: 5xx, per_try_timeout: bogus}")),
+                () -> files.put("m5.yaml", MAPPING.formatted("m5", "a", "*", "/p2-moved/", "s0", 60)),
+                () -> files.put("w3.yaml", WEB_MAPPING.formatted("w3", "*", "/web3-edited/", "web3", "")),
+                // Canary weights: a group's members reordered; then a group that moves in the order by weight.
+                () -> files.put("m7.yaml", MAPPING.formatted("m7", "a", "*", "/p3/", "s2", 20)),
+                () -> files.put("m8.yaml", MAPPING.formatted("m8", "a", "a.example.com", "/p4/", "s3", 40)
+                        .replace("weight: 40", "weight: 40, precedence: 5")),
+                () -> files.put("m9.yaml", MAPPING.formatted("m9", "b", "b.example.com", "/a/much/longer/prefix/",
+                        "s4", 60)),
+                // Listeners: security model and trusted hops; the TLS Host's insecure action.
+                () -> files.put("00-listeners.yaml", LISTENERS.replace("port: 8080, protocol: HTTP, securityModel: XFP",
+                        "port: 8080, protocol: HTTP, securityModel: SECURE")),
+                () -> files.put("m10.yaml", MAPPING.formatted("m10", "a", "*", "/p5-edited/", "s0", 40)),
+                () -> files.put("00-listeners.yaml", LISTENERS.replace("securityModel: XFP, hostBinding",
+                        "securityModel: XFP, l7Depth: 2, hostBinding")),
+                () -> files.put("03-host-shop.yaml", HTTPS_HOST.formatted("Redirect")),
+                () -> files.put("w4.yaml", WEB_MAPPING.formatted("w4", "shop.example.com", "/web4-edited/", "web4",
+                        "")),
+                // The built-in probes (every Host takes them).
+                () -> files.put("05-module.yaml", MODULE.formatted("readiness_probe: {prefix: /ready-now/}")),
+                () -> files.put("m11.yaml", MAPPING.formatted("m11", "a", "*", "/p5-again/", "s1", 60)),
+                () -> files.put("05-module.yaml", MODULE.formatted("diagnostics: {enabled: false}")),
+                // The secret goes (the Host's TLS chain with it), and comes back.
+                () -> files.remove("04-secret.yaml"),
+                () -> files.put("m12.yaml", MAPPING.formatted("m12", "b", "b.example.com", "/p6-edited/", "s2", 40)),
+                () -> files.put("04-secret.yaml", secret),
+                () -> files.remove("w0.yaml"),
+                () -> files.remove("m13.yaml"),
+                () -> files.put("m30.yaml", MAPPING.formatted("m30", "a", "*", "/p0/", "s3", 10)),
+                () -> files.remove("02-host-b.yaml"),
+                () -> files.put("m14.yaml", MAPPING.formatted("m14", "a", "*", "/p7-edited/", "s4", 40)),
+                () -> files.put("02-host-b.yaml", HOST_B));
+        int step = 0;
+        for (Runnable edit : edits) {
+            edit.run();
+            assertSame(warm, snapshot.get(), "after edit " + step++);
+        }
+        CompileResult last = warm.compile(snapshot.get());
+        assertThat(last.diagnostics()).as("the untranslatable route is still reported")
+                .anySatisfy(d -> assertThat(d.message()).contains("is not a duration"));
+        assertThat(last.envoy().secrets()).as("the reused listener's secret").isNotEmpty();
+    }
+
+    /**
+     * Random edits of a configuration of a hundred Mappings over four Hosts (prefixes, hostnames, labels, weights,
+     * services, precedence; Mappings added and removed; now and then a Host or Listener changed): after each, a warm
+     * compiler gives byte for byte what a fresh one gives.
+     */
+    @Test
+    void aWarmCompilerGivesWhatAFreshOneGivesAfterRandomEdits() {
+        java.util.Random random = new java.util.Random(11);
+        String[] hostnames = {"*", "a.example.com", "b.example.com", "c.example.com"};
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        files.put("00-listeners.yaml", LISTENERS);
+        files.put("01-host-a.yaml", HOST_A.formatted("Redirect"));
+        files.put("02-host-b.yaml", HOST_B);
+        files.put("03-host-c.yaml", HOST_A.formatted("Route").replace("name: a,", "name: c,")
+                .replace("a.example.com", "c.example.com"));
+        java.util.function.IntFunction<String> mapping = i -> MAPPING.formatted("r" + i,
+                random.nextBoolean() ? "a" : "b", hostnames[random.nextInt(hostnames.length)],
+                "/q" + random.nextInt(40) + "/", "svc" + random.nextInt(12), 10 + 10 * random.nextInt(9));
+        for (int i = 0; i < 100; i++) {
+            files.put("r" + i + ".yaml", mapping.apply(i));
+        }
+        Compiler warm = new Compiler(CompileOptions.DEFAULTS);
+        java.util.Map<String, List<RawDocument>> parsed = new java.util.HashMap<>();
+        java.util.function.Supplier<ResourceSnapshot> snapshot = () -> {
+            List<RawDocument> documents = new ArrayList<>();
+            files.forEach((name, yaml) -> documents.addAll(parsed.computeIfAbsent(name + "\n" + yaml,
+                    k -> Fixtures.parse(name, yaml).documents())));
+            return new ResourceSnapshot(documents, List.of());
+        };
+        warm.compile(snapshot.get());
+        int next = 100;
+        for (int step = 0; step < 60; step++) {
+            int kind = random.nextInt(20);
+            String what;
+            if (kind < 12) {
+                int i = random.nextInt(next);
+                files.put("r" + i + ".yaml", random.nextInt(5) == 0
+                        ? mapping.apply(i).replace("}\n", ", precedence: " + random.nextInt(3) + "}\n")
+                        : mapping.apply(i));
+                what = "r" + i + " edited";
+            } else if (kind < 15) {
+                files.put("r" + next + ".yaml", mapping.apply(next));
+                what = "r" + next++ + " added";
+            } else if (kind < 18) {
+                int i = random.nextInt(next);
+                files.remove("r" + i + ".yaml");
+                what = "r" + i + " removed";
+            } else if (kind < 19) {
+                files.put("01-host-a.yaml", HOST_A.formatted(random.nextBoolean() ? "Route" : "Redirect"));
+                what = "Host a edited";
+            } else {
+                files.put("00-listeners.yaml", random.nextBoolean() ? LISTENERS : LISTENERS.replace(
+                        "port: 8080, protocol: HTTP, securityModel: XFP", "port: 8080, protocol: HTTP, "
+                                + "securityModel: INSECURE"));
+                what = "Listeners edited";
+            }
+            assertSame(warm, snapshot.get(), "step " + step + ": " + what);
+        }
+    }
+
+    private static String shopSecret() throws IOException {
+        String golden = Files.readString(Fixtures.GOLDEN.resolve("ingress.in.yaml"));
+        for (String document : golden.split("(?m)^---$")) {
+            if (document.contains("kind: Secret") && document.contains("shop-tls")) {
+                return document.strip() + "\n";
+            }
+        }
+        throw new AssertionError("no shop-tls Secret in ingress.in.yaml");
+    }
+
     @Test
     void anUnchangedMappingKeepsItsRouteInstancesAndAnEditedOneDoesNot() {
         String header = """
