@@ -35,8 +35,8 @@ public final class EnvoyTranslator {
     /** The routes of the last translation, for the next (see {@link RouteMemo}). */
     private volatile RouteMemo routeMemo = RouteMemo.EMPTY;
     /**
-     * The clusters of the last translation that originate no TLS, by IR cluster value (records all the way down),
-     * with their constraint violations: such a cluster's translation reads nothing but the (immutable) IR cluster, so
+     * The clusters of the last translation that originate no TLS, by Envoy name, with the IR cluster each was made
+     * from (compared by instance, then by value: records all the way down) and their constraint violations: such a cluster's translation reads nothing but the (immutable) IR cluster, so
      * an equal IR cluster (the IR builder's reused instance, or one made again, as for every TCPMapping on each
      * build) gets the very same {@link Cluster} back, unchecked again and, being the same instance, not
      * serialized again by the ADS server. Clusters that originate TLS are translated every time: their translation
@@ -96,14 +96,14 @@ public final class EnvoyTranslator {
         }
     }
 
-    private record ClusterMade(Cluster cluster, List<String> violations) {
+    private record ClusterMade(IrCluster from, Cluster cluster, List<String> violations) {
         ClusterMade {
             violations = List.copyOf(violations);
         }
     }
 
     private record ClustersMade(dev.legate.compiler.ir.@Nullable IrSettings settings,
-            Map<IrCluster, ClusterMade> byValue) {
+            Map<String, ClusterMade> byName) {
     }
 
     public EnvoyTranslator(EnvoyConstraints constraints) {
@@ -134,17 +134,22 @@ public final class EnvoyTranslator {
         List<Cluster> clusters = new ArrayList<>();
         Set<String> validClusters = new HashSet<>();
         ClustersMade before = clustersMade;
-        Map<IrCluster, ClusterMade> madeBefore = ir.settings().equals(before.settings()) ? before.byValue()
+        Map<String, ClusterMade> madeBefore = ir.settings().equals(before.settings()) ? before.byName()
                 : Map.of();
-        Map<IrCluster, ClusterMade> madeNow = java.util.HashMap.newHashMap(ir.clusters().size());
+        Map<String, ClusterMade> madeNow = java.util.HashMap.newHashMap(ir.clusters().size());
         for (IrCluster c : ir.clusters()) {
-            ClusterMade made = c.originateTls() ? null : madeBefore.get(c);
+            // By name (hashed once per string), then by instance (the IR builder hands back unchanged clusters), then
+            // by value: hashing ten thousand deep records on every edit would cost more than the look-up saves.
+            ClusterMade made = c.originateTls() ? null : madeBefore.get(c.envoyName());
+            if (made != null && made.from() != c && !made.from().equals(c)) {
+                made = null;
+            }
             if (made == null) {
                 Cluster translated = clusterTranslator.translate(c);
-                made = new ClusterMade(translated, constraints.violations(translated));
+                made = new ClusterMade(c, translated, constraints.violations(translated));
             }
             if (!c.originateTls()) {
-                madeNow.put(c, made);
+                madeNow.put(c.envoyName(), made);
             }
             Cluster cluster = made.cluster();
             List<String> violations = made.violations();

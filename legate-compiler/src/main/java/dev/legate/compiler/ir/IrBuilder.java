@@ -172,10 +172,26 @@ public final class IrBuilder {
         if (services.isEmpty()) {
             return mappingClusters;
         }
-        Map<String, IrCluster> byName = new java.util.TreeMap<>();
-        mappingClusters.forEach(c -> byName.put(c.envoyName(), c));
-        services.forEach(c -> byName.put(c.envoyName(), c));
-        return new ArrayList<>(byName.values());
+        // As a map by name, the later definition of a name winning, in name order; made by a sort (stable: equal
+        // names in the order given) of lists that come nearly sorted, rather than ten thousand tree insertions.
+        Map<String, IrCluster> serviceByName = new java.util.HashMap<>();
+        services.forEach(c -> serviceByName.put(c.envoyName(), c));
+        List<IrCluster> all = new ArrayList<>(mappingClusters.size() + serviceByName.size());
+        for (IrCluster c : mappingClusters) {
+            if (!serviceByName.containsKey(c.envoyName())) {
+                all.add(c);
+            }
+        }
+        all.addAll(serviceByName.values());
+        all.sort(java.util.Comparator.comparing(IrCluster::envoyName));
+        List<IrCluster> byName = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            if (i + 1 < all.size() && all.get(i + 1).envoyName().equals(all.get(i).envoyName())) {
+                continue; // a later definition of the same name follows
+            }
+            byName.add(all.get(i));
+        }
+        return byName;
     }
 
     private static ModuleSpec.AmbassadorConfig ambassadorModule(Inputs inputs, List<Diagnostic> diagnostics) {

@@ -138,16 +138,29 @@ final class ListenerBinder {
             }
         }
 
+        // Each host of each chain has its own list, filled in group order: hosts may be taken in any order. Groups
+        // outermost: one look-up of a group's bindings serves all the Hosts of the Listener.
+        List<List<List<IrBoundRoute>>> targets = new ArrayList<>();
+        List<IrHost> targetHosts = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
         for (Chain chain : chains.values()) {
-            // Each host has its own list, filled in group order: hosts may be taken in any order.
             for (IrHost host : chain.hosts.values()) {
-                List<List<IrBoundRoute>> routes = chain.routes.get(host.hostname());
-                Memo.HostBindings bindings = memo.bindings(new Memo.HostKey(host, securityModel));
-                for (IrMappingGroup group : groups) {
-                    List<IrBoundRoute> bound = bindings.bound(group, host, securityModel);
-                    if (!bound.isEmpty()) {
-                        routes.add(bound);
-                    }
+                targets.add(chain.routes.get(host.hostname()));
+                targetHosts.add(host);
+                slots.add(memo.slot(new Memo.HostKey(host, securityModel)));
+            }
+        }
+        for (IrMappingGroup group : groups) {
+            List<IrBoundRoute>[] bindings = memo.bindings(group);
+            for (int k = 0; k < targets.size(); k++) {
+                int slot = slots.get(k);
+                List<IrBoundRoute> bound = slot < bindings.length ? bindings[slot] : null;
+                if (bound == null) {
+                    bound = bind(targetHosts.get(k), group, securityModel);
+                    bindings = memo.bound(group, slot, bound);
+                }
+                if (!bound.isEmpty()) {
+                    targets.get(k).add(bound);
                 }
             }
         }
@@ -251,44 +264,24 @@ final class ListenerBinder {
     }
 
     /**
-     * The bindings one build made, for the next: a group's bound routes by Host (and the Listener's security model,
-     * all a binding reads besides the group) and by group instance (the IR memo hands back the same instance for a
-     * group made from the same inputs). Immutable once made.
+     * The bindings one build made, for the next: each group's routes bound to each Host (with the Listener's security
+     * model, all a binding reads besides the group), by group instance (the IR memo hands back the same instance for a
+     * group made from the same inputs) and the Host's slot. Immutable once made: a build copies a group's bindings
+     * before it adds to them.
      */
     static final class Memo {
-        static final Memo EMPTY = new Memo(Map.of());
+        static final Memo EMPTY = new Memo(List.of(), Map.of());
 
         record HostKey(IrHost host, String securityModel) {
         }
 
-        /** One Host's bindings: by group instance. */
-        static final class HostBindings {
-            private final Map<IrMappingGroup, List<IrBoundRoute>> previous;
-            private final Map<IrMappingGroup, List<IrBoundRoute>> now;
+        /** The Hosts (with security models) bound, each at its slot. */
+        private final List<HostKey> keys;
+        /** By group instance: its segment for each slot (null where not bound). */
+        private final Map<IrMappingGroup, List<IrBoundRoute>[]> bindings;
 
-            private HostBindings(Map<IrMappingGroup, List<IrBoundRoute>> previous) {
-                this.previous = previous;
-                // Sized as last time's: a build after an edit binds as many groups.
-                this.now = new java.util.IdentityHashMap<>(previous.size());
-            }
-
-            /** The group's routes bound to {@code host} (whose key this is): the previous build's, or bound now. */
-            List<IrBoundRoute> bound(IrMappingGroup group, IrHost host, String securityModel) {
-                List<IrBoundRoute> routes = now.get(group);
-                if (routes == null) {
-                    routes = previous.get(group);
-                    if (routes == null) {
-                        routes = bind(host, group, securityModel);
-                    }
-                    now.put(group, routes);
-                }
-                return routes;
-            }
-        }
-
-        private final Map<HostKey, Map<IrMappingGroup, List<IrBoundRoute>>> bindings;
-
-        private Memo(Map<HostKey, Map<IrMappingGroup, List<IrBoundRoute>>> bindings) {
+        private Memo(List<HostKey> keys, Map<IrMappingGroup, List<IrBoundRoute>[]> bindings) {
+            this.keys = keys;
             this.bindings = bindings;
         }
 
@@ -299,21 +292,59 @@ final class ListenerBinder {
         /** Not thread-safe: one build, one thread. */
         static final class Generation {
             private final Memo previous;
-            private final Map<HostKey, HostBindings> bindings = new java.util.HashMap<>();
+            private final List<HostKey> keys;
+            private final Map<HostKey, Integer> slots = new java.util.HashMap<>();
+            private final java.util.BitSet used = new java.util.BitSet();
+            private final Map<IrMappingGroup, List<IrBoundRoute>[]> bindings;
 
             private Generation(Memo previous) {
                 this.previous = previous;
+                this.keys = new ArrayList<>(previous.keys);
+                for (int i = 0; i < keys.size(); i++) {
+                    slots.put(keys.get(i), i);
+                }
+                // Sized as last time's: a build after an edit binds as many groups.
+                this.bindings = new java.util.IdentityHashMap<>(previous.bindings.size());
             }
 
-            HostBindings bindings(HostKey key) {
-                return bindings.computeIfAbsent(key, k -> new HostBindings(previous.bindings.getOrDefault(k,
-                        Map.of())));
+            /** The slot of a Host with a security model: the previous build's, or a new one. */
+            int slot(HostKey key) {
+                Integer slot = slots.get(key);
+                if (slot == null) {
+                    slot = keys.size();
+                    keys.add(key);
+                    slots.put(key, slot);
+                }
+                used.set(slot);
+                return slot;
+            }
+
+            /** The group's bindings by slot so far (the previous build's; not to be changed: see {@link #bound}). */
+            @SuppressWarnings("unchecked")
+            List<IrBoundRoute>[] bindings(IrMappingGroup group) {
+                List<IrBoundRoute>[] known = bindings.get(group);
+                if (known == null) {
+                    known = previous.bindings.get(group);
+                    if (known == null) {
+                        known = new List[0];
+                    }
+                    bindings.put(group, known);
+                }
+                return known;
+            }
+
+            /** Notes the group's segment for a slot; the group's bindings now. */
+            List<IrBoundRoute>[] bound(IrMappingGroup group, int slot, List<IrBoundRoute> segment) {
+                // A copy: the array may be the previous build's.
+                List<IrBoundRoute>[] now = java.util.Arrays.copyOf(bindings(group), Math.max(keys.size(), slot + 1));
+                now[slot] = segment;
+                bindings.put(group, now);
+                return now;
             }
 
             Memo done() {
-                Map<HostKey, Map<IrMappingGroup, List<IrBoundRoute>>> made = new java.util.HashMap<>();
-                bindings.forEach((k, v) -> made.put(k, v.now));
-                return new Memo(made);
+                // A Host (or security model) no longer bound: start afresh rather than keep its bindings.
+                return used.cardinality() == keys.size() ? new Memo(List.copyOf(keys), bindings) : EMPTY;
             }
         }
     }
