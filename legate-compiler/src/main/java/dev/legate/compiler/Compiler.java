@@ -9,6 +9,7 @@ import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceDecoder;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.envoy.EnvoyTranslator;
+import dev.legate.compiler.ir.EndpointIndex;
 import dev.legate.compiler.ir.IrBuilder;
 import dev.legate.compiler.ir.IrMemo;
 import dev.legate.compiler.ir.IrResult;
@@ -45,6 +46,18 @@ public final class Compiler {
     private volatile Map<RawDocument, Decoded> decodedBefore = Map.of();
     /** The last compile's resources in key order: laid out this way first, the next sort has little to do. */
     private volatile List<Resource<?>> sortedBefore = List.of();
+    /**
+     * The last compile's endpoint index and the resources it was made from (those that feed endpoints, in order): the
+     * same instances make the same index.
+     */
+    private volatile EndpointsMade endpointsMade = new EndpointsMade(List.of(), EndpointIndex.EMPTY);
+
+    private record EndpointsMade(List<Resource<?>> inputs, EndpointIndex index) {
+    }
+
+    /** New documents beyond which a compile decodes in parallel. */
+    private static final int PARALLEL_DECODE_MIN = 64;
+
     /** What the last compile's IR build made, for the next (see {@link IrMemo}). */
     private volatile IrMemo irMemo = IrMemo.EMPTY;
 
@@ -69,7 +82,7 @@ public final class Compiler {
     public CompileResult compile(ResourceSnapshot snapshot) {
         requireNonNull(snapshot, "snapshot");
         List<Diagnostic> diagnostics = new ArrayList<>(snapshot.loadDiagnostics());
-        Map<ResourceKey, Resource<?>> accepted = new HashMap<>();
+        Map<ResourceKey, Resource<?>> accepted = HashMap.newHashMap(snapshot.documents().size());
         List<Resource<?>> unique = new ArrayList<>();
         List<String> rejectedAuthServices = new ArrayList<>();
         // Documents are independent: decode them in parallel, then take the results in snapshot order.
@@ -81,10 +94,23 @@ public final class Compiler {
         }
         diagnostics.addAll(derived.diagnostics());
         Map<RawDocument, Decoded> before = decodedBefore;
-        List<Decoded> decodedDocuments = documents.parallelStream().map(d -> {
+        List<Decoded> decodedDocuments = new ArrayList<>(documents.size());
+        List<Integer> missing = new ArrayList<>();
+        for (RawDocument d : documents) {
             Decoded known = before.get(d);
-            return known != null ? known : decoder.decode(d);
-        }).toList();
+            if (known == null) {
+                missing.add(decodedDocuments.size());
+            }
+            decodedDocuments.add(known);
+        }
+        // Many new documents (a first compile): decoded in parallel; a few (an edit): here.
+        List<RawDocument> all = documents;
+        List<Decoded> made = missing.size() > PARALLEL_DECODE_MIN
+                ? missing.parallelStream().map(i -> decoder.decode(all.get(i))).toList()
+                : missing.stream().map(i -> decoder.decode(all.get(i))).toList();
+        for (int k = 0; k < missing.size(); k++) {
+            decodedDocuments.set(missing.get(k), made.get(k));
+        }
         Map<RawDocument, Decoded> decodedNow = new IdentityHashMap<>(decodedDocuments.size() * 2);
         for (int i = 0; i < decodedDocuments.size(); i++) {
             decodedNow.put(documents.get(i), decodedDocuments.get(i));
@@ -116,11 +142,32 @@ public final class Compiler {
         irMemo = memo.done();
         diagnostics.addAll(ir.diagnostics());
         EnvoyTranslator.Translation translation = translator.translate(ir.ir(), inputs.secrets(),
-                dev.legate.compiler.ir.EndpointIndex.of(resources));
+                endpoints(resources));
         diagnostics.addAll(translation.diagnostics());
         List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
         sorted.sort(Diagnostic.ORDER);
         return new CompileResult(resources, ir.ir(), translation.config(), sorted);
+    }
+
+    /** The endpoints of {@code resources}: last compile's index when made from the very same resources. */
+    private EndpointIndex endpoints(List<Resource<?>> resources) {
+        List<Resource<?>> inputs = new ArrayList<>();
+        for (Resource<?> r : resources) {
+            if (EndpointIndex.feeds(r)) {
+                inputs.add(r);
+            }
+        }
+        EndpointsMade before = endpointsMade;
+        boolean same = before.inputs().size() == inputs.size();
+        for (int i = 0; same && i < inputs.size(); i++) {
+            same = before.inputs().get(i) == inputs.get(i);
+        }
+        if (same) {
+            return before.index();
+        }
+        EndpointIndex index = EndpointIndex.of(inputs);
+        endpointsMade = new EndpointsMade(List.copyOf(inputs), index);
+        return index;
     }
 
     /**

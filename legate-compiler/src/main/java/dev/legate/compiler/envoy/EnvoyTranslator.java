@@ -96,6 +96,18 @@ public final class EnvoyTranslator {
         }
     }
 
+    /**
+     * The endpoint assignments of the last translation, with what they were made from: the endpoint index (the
+     * compiler hands over the same instance while the resources that feed it are the same) and the EDS clusters (the
+     * same instances, mostly: their list compares by instance first).
+     */
+    private volatile AssignmentsMade assignmentsMade = new AssignmentsMade(null, List.of(),
+            new EndpointTranslator.Assignments(List.of(), List.of()));
+
+    private record AssignmentsMade(dev.legate.compiler.ir.@Nullable EndpointIndex endpoints, List<IrCluster> clusters,
+            EndpointTranslator.Assignments assignments) {
+    }
+
     private record ClusterMade(IrCluster from, Cluster cluster, List<String> violations) {
         ClusterMade {
             violations = List.copyOf(violations);
@@ -221,8 +233,20 @@ public final class EnvoyTranslator {
         checkedBefore = checked;
         this.listenersMade = new ListenersMade(memo.translationContext(), listenersNow);
         routeMemo = memo.done();
-        EndpointTranslator.Assignments assignments = new EndpointTranslator(constraints).translate(ir.clusters(),
-                endpoints);
+        List<IrCluster> eds = new ArrayList<>();
+        for (IrCluster c : ir.clusters()) {
+            if (c.eds()) {
+                eds.add(c);
+            }
+        }
+        AssignmentsMade assignmentsBefore = assignmentsMade;
+        EndpointTranslator.Assignments assignments;
+        if (assignmentsBefore.endpoints() == endpoints && sameOrEqual(assignmentsBefore.clusters(), eds)) {
+            assignments = assignmentsBefore.assignments();
+        } else {
+            assignments = new EndpointTranslator(constraints).translate(ir.clusters(), endpoints);
+            assignmentsMade = new AssignmentsMade(endpoints, List.copyOf(eds), assignments);
+        }
         diagnostics.addAll(assignments.diagnostics());
         return new Translation(new EnvoyConfig(listeners, routeConfigurations, clusters, secrets,
                 assignments.assignments(), runtime(ir.services().runtimeFlags())), diagnostics);
@@ -236,6 +260,19 @@ public final class EnvoyTranslator {
         }
         now.put(message, violations);
         return violations;
+    }
+
+    /** Whether the lists hold equal elements: by instance first, as reused elements mostly are. */
+    private static <T> boolean sameOrEqual(List<T> a, List<T> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i) && !a.get(i).equals(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Module {@code runtime_flags} as the bootstrap's static runtime layer. */

@@ -50,6 +50,12 @@ public final class EndpointIndex {
         return r.spec() instanceof EndpointsSpec || r.spec() instanceof ConsulServiceEntriesSpec;
     }
 
+    /** Whether a resource is one that {@link #of} reads (a Service, Endpoints or Consul service entries). */
+    public static boolean feeds(Resource<?> r) {
+        return r.spec() instanceof ServiceSpec || r.spec() instanceof EndpointsSpec
+                || r.spec() instanceof ConsulServiceEntriesSpec;
+    }
+
     public static EndpointIndex of(List<Resource<?>> resources) {
         Map<String, ServiceSpec> services = new TreeMap<>();
         for (Resource<?> r : resources) {
