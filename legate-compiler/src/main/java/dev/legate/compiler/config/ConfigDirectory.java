@@ -85,10 +85,11 @@ public final class ConfigDirectory {
         } catch (IOException e) {
             return failed(origin, origin + ": cannot be read (" + e.getMessage() + "); skipped");
         }
-        return cache == null ? parseBytes(origin, bytes) : cache.parse(origin, bytes, () -> parseBytes(origin, bytes));
+        return cache == null ? parseBytes(origin, bytes, YamlDocuments.Known.NONE)
+                : cache.parse(origin, bytes, known -> parseBytes(origin, bytes, known));
     }
 
-    private static YamlDocuments.Parsed parseBytes(String origin, byte[] bytes) {
+    private static YamlDocuments.Parsed parseBytes(String origin, byte[] bytes, YamlDocuments.Known known) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -98,7 +99,7 @@ public final class ConfigDirectory {
         } catch (CharacterCodingException e) {
             return failed(origin, origin + ": not UTF-8 text; skipped");
         }
-        return YamlDocuments.parse(origin, text);
+        return YamlDocuments.parse(origin, text, known);
     }
 
     private static YamlDocuments.Parsed failed(String origin, String message) {

@@ -3,6 +3,7 @@ package dev.legate.compiler.config;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,27 +16,60 @@ import java.util.Set;
  */
 public final class ParsedFileCache {
 
-    private record Entry(byte[] digest, YamlDocuments.Parsed parsed) {
+    /**
+     * A file's digest, its parse, and its documents by text and first line (the text is the documents' own: see
+     * {@link RawDocument#releaseTree()}), for the next parse of the file once it changed.
+     */
+    private record Entry(byte[] digest, YamlDocuments.Parsed parsed, Map<DocumentKey, List<RawDocument>> documents) {
+    }
+
+    private record DocumentKey(String text, int startLine) {
+    }
+
+    /** The documents of one parse, by text and first line, reading those of the previous parse of the file. */
+    private static final class Known implements YamlDocuments.Known {
+        private final Map<DocumentKey, List<RawDocument>> before;
+        private final Map<DocumentKey, List<RawDocument>> now = new HashMap<>();
+
+        Known(Map<DocumentKey, List<RawDocument>> before) {
+            this.before = before;
+        }
+
+        @Override
+        public @org.jspecify.annotations.Nullable List<RawDocument> documents(String text, int startLine) {
+            return before.get(new DocumentKey(text, startLine));
+        }
+
+        @Override
+        public void parsed(String text, int startLine, List<RawDocument> documents) {
+            now.put(new DocumentKey(text, startLine), documents);
+        }
     }
 
     private final Map<String, Entry> entries = new HashMap<>();
     private long hits;
     private long misses;
 
-    /** The parse of {@code content} read from {@code origin}: from the cache when the bytes are unchanged. */
-    YamlDocuments.Parsed parse(String origin, byte[] content, java.util.function.Supplier<YamlDocuments.Parsed> parser) {
+    /**
+     * The parse of {@code content} read from {@code origin}: from the cache when the bytes are unchanged; else made by
+     * {@code parser}, which reuses the documents of the file's previous parse whose text is unchanged.
+     */
+    YamlDocuments.Parsed parse(String origin, byte[] content,
+            java.util.function.Function<YamlDocuments.Known, YamlDocuments.Parsed> parser) {
         byte[] digest = sha256(content);
+        Entry e;
         synchronized (this) {
-            Entry e = entries.get(origin);
+            e = entries.get(origin);
             if (e != null && MessageDigest.isEqual(e.digest(), digest)) {
                 hits++;
                 return e.parsed();
             }
         }
-        YamlDocuments.Parsed parsed = parser.get();
+        Known known = new Known(e == null ? Map.of() : e.documents());
+        YamlDocuments.Parsed parsed = parser.apply(known);
         synchronized (this) {
             misses++;
-            entries.put(origin, new Entry(digest, parsed));
+            entries.put(origin, new Entry(digest, parsed, known.now));
         }
         return parsed;
     }

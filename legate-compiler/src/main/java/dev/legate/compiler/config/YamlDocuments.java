@@ -47,8 +47,37 @@ public final class YamlDocuments {
         return options;
     }
 
+    /**
+     * Documents parsed before, by their text and first line: a file read again after an edit re-parses only the
+     * documents whose text (or place) changed, and hands over the very same {@link RawDocument} instances for the
+     * others, whose decoding (and everything compiled from them) the compiler then reuses.
+     */
+    interface Known {
+        Known NONE = new Known() {
+            @Override
+            public @org.jspecify.annotations.Nullable List<RawDocument> documents(String text, int startLine) {
+                return null;
+            }
+
+            @Override
+            public void parsed(String text, int startLine, List<RawDocument> documents) {
+            }
+        };
+
+        /** The documents parsed before from this text starting on this line, or null. */
+        @org.jspecify.annotations.Nullable List<RawDocument> documents(String text, int startLine);
+
+        /** Notes the documents this text starting on this line parsed to (without any problem). */
+        void parsed(String text, int startLine, List<RawDocument> documents);
+    }
+
     /** Parses {@code text}, read from {@code origin} (a path shown to users). */
     public static Parsed parse(String origin, String text) {
+        return parse(origin, text, Known.NONE);
+    }
+
+    /** As {@link #parse(String, String)}, reusing the documents {@code known} parsed before from the same text. */
+    static Parsed parse(String origin, String text, Known known) {
         List<RawDocument> documents = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         String source = "file:" + origin;
@@ -63,7 +92,7 @@ public final class YamlDocuments {
             int lineEnd = end < 0 ? length : end;
             if (isSeparator(text, position, lineEnd)) {
                 parseOne(origin, source, text.substring(documentStart, position), documentLine, documents,
-                        diagnostics);
+                        diagnostics, known);
                 // The separator line may carry content ("--- {a: b}"): keep it, minus the marker.
                 documentStart = Math.min(position + 4, lineEnd);
                 documentLine = line;
@@ -72,7 +101,7 @@ public final class YamlDocuments {
             line++;
         }
         if (documentStart < length) {
-            parseOne(origin, source, text.substring(documentStart), documentLine, documents, diagnostics);
+            parseOne(origin, source, text.substring(documentStart), documentLine, documents, diagnostics, known);
         }
         return new Parsed(documents, diagnostics);
     }
@@ -90,10 +119,26 @@ public final class YamlDocuments {
     }
 
     private static void parseOne(String origin, String source, String text, int startLine,
-            List<RawDocument> documents, List<Diagnostic> diagnostics) {
+            List<RawDocument> documents, List<Diagnostic> diagnostics, Known known) {
         if (text.isBlank()) {
             return;
         }
+        List<RawDocument> before = known.documents(text, startLine);
+        if (before != null) {
+            documents.addAll(before);
+            known.parsed(text, startLine, before);
+            return;
+        }
+        int documentsBefore = documents.size();
+        int diagnosticsBefore = diagnostics.size();
+        parseNew(origin, source, text, startLine, documents, diagnostics);
+        if (diagnostics.size() == diagnosticsBefore) {
+            known.parsed(text, startLine, List.copyOf(documents.subList(documentsBefore, documents.size())));
+        }
+    }
+
+    private static void parseNew(String origin, String source, String text, int startLine,
+            List<RawDocument> documents, List<Diagnostic> diagnostics) {
         JsonNode tree;
         try {
             tree = YAML.readTree(text);

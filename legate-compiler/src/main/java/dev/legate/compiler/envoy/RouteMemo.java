@@ -46,7 +46,11 @@ final class RouteMemo {
 
     static final RouteMemo EMPTY = new RouteMemo(null, Map.of(), Map.of());
 
-    /** New routes a compile meets before it looks routes up by value as well. */
+    /**
+     * New routes a compile meets before it looks routes up by value as well: at least this many, and at least one in
+     * 64 of the routes the previous compile made (indexing them all by value costs more than translating a few new
+     * ones, as after an edit of a file of many Mappings).
+     */
     static final int MISSES_BEFORE_VALUE_LOOKUP = 64;
 
     /** What a route's translation reads besides the route, and what decides whether it is kept. */
@@ -115,8 +119,16 @@ final class RouteMemo {
     /** What each route became by equality of the IR route, made when first needed. */
     private volatile @Nullable Map<IrRoute, Slots> byValue;
 
+    /** The routes of its virtual hosts. */
+    private final long routeCount;
+
     private RouteMemo(@Nullable Context context, Map<String, VirtualHostMade> virtualHosts,
             Map<String, RouteConfigurationMade> routeConfigurations) {
+        long routes = 0;
+        for (VirtualHostMade v : virtualHosts.values()) {
+            routes += v.message().getRoutesCount();
+        }
+        this.routeCount = routes;
         this.context = context;
         this.virtualHosts = virtualHosts;
         this.routeConfigurations = routeConfigurations;
@@ -186,7 +198,7 @@ final class RouteMemo {
         /** The slots of an IR route met for the first time in this compile: the previous compile's, or empty ones. */
         Slots slots(IrRoute route) {
             Slots before = null;
-            if (previous != EMPTY && ++misses > MISSES_BEFORE_VALUE_LOOKUP) {
+            if (previous != EMPTY && ++misses > Math.max(MISSES_BEFORE_VALUE_LOOKUP, previous.routeCount / 64)) {
                 before = previous.byValue().get(route);
             }
             return before == null ? new Slots() : before.copy();
