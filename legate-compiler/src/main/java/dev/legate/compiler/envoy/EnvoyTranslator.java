@@ -52,7 +52,8 @@ public final class EnvoyTranslator {
 
     /**
      * The listeners of the last translation by name, made in a context (settings and services, all that a listener's
-     * translation reads besides the IR listener); see {@link ListenerShape}.
+     * translation reads besides the IR listener: {@link ListenerTranslator} and every {@link HttpFilter} must keep it
+     * so); see {@link ListenerShape}. Holds the shapes (small) and the messages (the output's own).
      */
     private volatile ListenersMade listenersMade = new ListenersMade(List.of(), Map.of());
 
