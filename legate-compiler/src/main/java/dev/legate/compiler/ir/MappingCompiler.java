@@ -611,9 +611,8 @@ final class MappingCompiler {
             return null;
         }
         ClusterDraft draft = made.draft();
-        if (draft != null && !clusters.containsKey(key)) {
+        if (draft != null && clusters.putIfAbsent(key, draft) == null) {
             diagnostics.addAll(made.defining());
-            clusters.put(key, draft);
         }
         return key;
     }
@@ -793,7 +792,9 @@ final class MappingCompiler {
     private IrMappingGroup toIrOrReuse(Group group, Map<String, String> envoyNames) {
         Memo.GroupMade known = memo.group(group.first);
         if (known != null && known.key().matches(group, envoyNames)) {
-            memo.rememberGroup(group.first, known);
+            // Kept with a key that refers to this build's names (no memo keeps an older map of names alive).
+            memo.rememberGroup(group.first, known.key().envoyNames() == envoyNames ? known
+                    : new Memo.GroupMade(GroupKey.of(group, envoyNames), known.made()));
             diagnostics.addAll(known.made().diagnostics());
             return known.made().value();
         }
@@ -811,38 +812,52 @@ final class MappingCompiler {
      * resource) with their clusters' Envoy names and weights.
      */
     private record GroupKey(@Nullable Normalized shadow, @Nullable String shadowCluster,
-            @Nullable Normalized redirect, Object[] members) {
+            @Nullable Normalized redirect, Object[] members, Map<String, String> envoyNames) {
 
+        /**
+         * {@code members}: each Mapping, its cluster's key and its weight; {@code envoyNames}: the Envoy names by
+         * cluster key the key was made with (the same map instance while the clusters are named the same).
+         */
         static GroupKey of(Group group, Map<String, String> envoyNames) {
             Object[] members = new Object[3 * group.mappings.size()];
             int i = 0;
             for (Normalized m : group.mappings) {
                 members[i++] = m;
-                members[i++] = String.valueOf(envoyNames.get(group.clusterOf.get(m)));
+                members[i++] = String.valueOf(group.clusterOf.get(m));
                 members[i++] = group.weights.getOrDefault(m, 100);
             }
-            return new GroupKey(group.shadow, group.shadow == null ? null
-                    : String.valueOf(envoyNames.get(group.clusterOf.get(group.shadow))), group.redirect, members);
+            return new GroupKey(group.shadow, group.shadow == null ? null : group.clusterOf.get(group.shadow),
+                    group.redirect, members, envoyNames);
         }
 
-        /** Whether {@code group} would make this key. */
-        boolean matches(Group group, Map<String, String> envoyNames) {
+        /**
+         * Whether {@code group} would make this key: the same members with the same weights, whose clusters have the
+         * same Envoy names (by the same cluster keys when the names are the very same map).
+         */
+        boolean matches(Group group, Map<String, String> names) {
             if (group.shadow != shadow || group.redirect != redirect
                     || members.length != 3 * group.mappings.size()) {
                 return false;
             }
-            if (shadow != null && !String.valueOf(envoyNames.get(group.clusterOf.get(shadow))).equals(shadowCluster)) {
+            if (shadow != null && !sameCluster(group.clusterOf.get(shadow), shadowCluster, names)) {
                 return false;
             }
             int i = 0;
             for (Normalized m : group.mappings) {
-                if (members[i] != m || !String.valueOf(envoyNames.get(group.clusterOf.get(m))).equals(members[i + 1])
+                if (members[i] != m || !sameCluster(group.clusterOf.get(m), (String) members[i + 1], names)
                         || !group.weights.getOrDefault(m, 100).equals(members[i + 2])) {
                     return false;
                 }
                 i += 3;
             }
             return true;
+        }
+
+        private boolean sameCluster(@Nullable String key, @Nullable String keyBefore, Map<String, String> names) {
+            if (names == envoyNames) {
+                return java.util.Objects.equals(key, keyBefore);
+            }
+            return String.valueOf(names.get(key)).equals(String.valueOf(envoyNames.get(keyBefore)));
         }
     }
 
