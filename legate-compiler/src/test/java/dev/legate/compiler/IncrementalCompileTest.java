@@ -267,7 +267,19 @@ final class IncrementalCompileTest {
                 () -> files.put("m30.yaml", MAPPING.formatted("m30", "a", "*", "/p0/", "s3", 10)),
                 () -> files.remove("02-host-b.yaml"),
                 () -> files.put("m14.yaml", MAPPING.formatted("m14", "a", "*", "/p7-edited/", "s4", 40)),
-                () -> files.put("02-host-b.yaml", HOST_B));
+                () -> files.put("02-host-b.yaml", HOST_B),
+                // Many groups at once: a long run of segments gone from the virtual hosts, then back.
+                () -> {
+                    for (int i = 14; i < 30; i++) {
+                        files.remove("m" + i + ".yaml");
+                    }
+                },
+                () -> {
+                    for (int i = 14; i < 30; i++) {
+                        files.put("m" + i + ".yaml", MAPPING.formatted("m" + i, "a", "*", "/p" + i / 2 + "/",
+                                "s" + i % 5, i % 2 == 0 ? 40 : 60));
+                    }
+                });
         int step = 0;
         for (Runnable edit : edits) {
             edit.run();

@@ -99,14 +99,14 @@ final class RouteConfigurationTranslator {
         // a segment that is not next in line is looked for a few places ahead (segments removed before it), else it
         // is new (inserted before the next old one, or in place of it) and translated. Segments keep their relative
         // order from build to build (groups are ordered by weight, then input position, both fixed for an unchanged
-        // group), so a segment that is neither next nor a little ahead is new; were it not, it would only be
-        // translated again, equal to what it was.
+        // group). Whatever the alignment, a segment's routes are taken from last time only for the same instance.
         // Routes gathered in a list of the right size first: added to the builder piece by piece, its list would grow
         // (and be copied) several times over at a hundred thousand routes.
         List<Route> vh = new ArrayList<>((before == null ? 0 : before.message().getRoutesCount()) + 64);
         int[] ends = new int[n];
         Map<Integer, RouteMemo.Irregular> irregular = new HashMap<>();
         List<Diagnostic> reported = new ArrayList<>();
+        Map<List<IrBoundRoute>, Integer> oldIndex = null;
         int count = 0;
         int i = 0;
         int j = 0;
@@ -133,14 +133,31 @@ final class RouteConfigurationTranslator {
                 j = ahead;
                 continue;
             }
-            // Not among the next old ones: new. Inserted before old j if that one comes a little later in the new
-            // list; else in place of it.
+            // Not among the next old ones: new, inserted before old j if that one comes a little later in the new
+            // list, or in place of it if the next ones match. Else (a longer run of old segments went) the old
+            // segments are indexed, once, to find where this one was.
             boolean inserted = j >= m;
             for (int k = 1; k <= LOOK_AHEAD && !inserted && i + k < n; k++) {
                 inserted = segments.get(i + k) == old.get(j);
             }
             if (!inserted) {
-                j++;
+                boolean replaces = i + 1 < n && j + 1 < m ? segments.get(i + 1) == old.get(j + 1)
+                        : i + 1 == n && j + 1 == m;
+                if (replaces) {
+                    j++;
+                } else {
+                    if (oldIndex == null) {
+                        oldIndex = new IdentityHashMap<>(m);
+                        for (int k = m - 1; k >= 0; k--) {
+                            oldIndex.put(old.get(k), k);
+                        }
+                    }
+                    Integer at = oldIndex.get(segment);
+                    if (at != null) {
+                        j = at;
+                        continue;
+                    }
+                }
             }
             SegmentMade made = madeNow.computeIfAbsent(segment, this::segment);
             vh.addAll(made.routes());
