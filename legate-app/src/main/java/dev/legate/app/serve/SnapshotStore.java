@@ -3,7 +3,7 @@ package dev.legate.app.serve;
 import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.CompileResult;
-import dev.legate.compiler.output.EnvoyJson;
+import dev.legate.compiler.output.EnvoyJsonFiles;
 import dev.legate.compiler.output.Reports;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -46,6 +46,12 @@ public final class SnapshotStore implements AutoCloseable {
      * kept rendered: at 10,000 Mappings that would hold 25 MB of JSON for a write that happens during pauses anyway.
      */
     private final Reports.RenderedResources renderedResources = new Reports.RenderedResources();
+    /**
+     * Copies the routes an envoy.json shares with the last one written from that file instead of rendering them
+     * again: at 10,000 Mappings they are nearly all of its 50 MB, and rendering them most of a write's CPU time and
+     * allocation. The file is the same, byte for byte.
+     */
+    private final EnvoyJsonFiles envoyJson = new EnvoyJsonFiles();
     /** Writes happen here, in order, so that a slow disk never delays the next publish. */
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "legate-snapshot-writer");
@@ -179,13 +185,14 @@ public final class SnapshotStore implements AutoCloseable {
         try {
             // Each file is streamed: nothing the size of a whole file is built in memory (at 10,000 Mappings
             // envoy.json is some 40 MB and snapshot.yaml 10 MB).
-            writeFile(tmp.resolve("envoy.json"), out -> EnvoyJson.writeBootstrap(result.envoy(), out));
+            envoyJson.write(result.envoy(), tmp.resolve("envoy.json"));
             writeFile(tmp.resolve("ir.json"), out -> Reports.writeIrJson(result.ir(), out));
             writeText(tmp.resolve("snapshot.yaml"), w -> Reports.writeSnapshotYaml(result.resources(),
                     renderedResources, w));
             writeFile(tmp.resolve("diagnostics.json"), out -> Reports.writeDiagnosticsJson(result.diagnostics(),
                     out));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            envoyJson.committed(target.resolve("envoy.json"));
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;

@@ -1,0 +1,158 @@
+package dev.legate.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.ThreadMXBean;
+import dev.legate.compiler.CompileOptions;
+import dev.legate.compiler.CompileResult;
+import dev.legate.compiler.Compiler;
+import dev.legate.compiler.config.RawDocument;
+import dev.legate.compiler.config.ResourceSnapshot;
+import dev.legate.compiler.output.EnvoyJson;
+import dev.legate.compiler.output.Reports;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What rendering one configuration's snapshot files costs after an edit, per file, in CPU time and bytes allocated on
+ * the rendering thread (the files go to a counting sink, not to disk).
+ *
+ * <pre>
+ * java -cp ... dev.legate.bench.SnapshotWriteLoop [--mappings N] [--edits N] [--warmup N]
+ * </pre>
+ */
+public final class SnapshotWriteLoop {
+
+    private SnapshotWriteLoop() {
+    }
+
+    /** Counts the bytes written to it. */
+    private static final class Counting extends OutputStream {
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Render {
+        void to(OutputStream out) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int mappings = 10_000;
+        int edits = 10;
+        int warmup = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--mappings" -> mappings = Integer.parseInt(args[++i]);
+                case "--edits" -> edits = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        ResourceSnapshot base = ConfigGenerator.snapshot(ConfigGenerator.Settings.forMappings(mappings));
+        List<Integer> mappingIndexes = new ArrayList<>();
+        for (int i = 0; i < base.documents().size(); i++) {
+            RawDocument d = base.documents().get(i);
+            if ("Mapping".equals(d.tree().path("kind").asText()) && d.tree().path("spec").has("prefix")) {
+                mappingIndexes.add(i);
+            }
+        }
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
+        List<RawDocument> documents = new ArrayList<>(base.documents());
+        Reports.RenderedResources rendered = new Reports.RenderedResources();
+        String[] names = {"envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json", "envoy.json spliced"};
+        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("snapshot-write-loop");
+        dev.legate.compiler.output.EnvoyJsonFiles envoyFiles = new dev.legate.compiler.output.EnvoyJsonFiles();
+        long mismatches = 0;
+        long[][] cpu = new long[names.length][edits];
+        long[][] alloc = new long[names.length][edits];
+        long[] size = new long[names.length];
+        for (int edit = 0; edit < warmup + edits; edit++) {
+            final int e = edit;
+            int index = mappingIndexes.get((e * 7919) % mappingIndexes.size());
+            RawDocument d = documents.get(index);
+            ObjectNode tree = d.tree().deepCopy();
+            ((ObjectNode) tree.get("spec")).put("prefix", tree.get("spec").get("prefix").asText() + "loop" + e + "/");
+            documents.set(index, new RawDocument(tree, d.location()));
+            CompileResult result = compiler.compile(new ResourceSnapshot(List.copyOf(documents),
+                    base.loadDiagnostics()));
+            Render[] renders = {
+                out -> EnvoyJson.writeBootstrap(result.envoy(), out),
+                out -> Reports.writeIrJson(result.ir(), out),
+                out -> {
+                    try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                        Reports.writeSnapshotYaml(result.resources(), rendered, w);
+                    }
+                },
+                out -> Reports.writeDiagnosticsJson(result.diagnostics(), out),
+                out -> {
+                    java.nio.file.Path dir = scratch.resolve("w" + (e % 2));
+                    java.nio.file.Files.createDirectories(dir);
+                    envoyFiles.write(result.envoy(), dir.resolve("envoy.json"));
+                    envoyFiles.committed(dir.resolve("envoy.json"));
+                },
+            };
+            for (int f = 0; f < names.length; f++) {
+                Counting sink = new Counting();
+                long c0 = threads.getCurrentThreadCpuTime();
+                long a0 = threads.getCurrentThreadAllocatedBytes();
+                renders[f].to(new java.io.BufferedOutputStream(sink, 1 << 16));
+                long c1 = threads.getCurrentThreadCpuTime();
+                long a1 = threads.getCurrentThreadAllocatedBytes();
+                size[f] = sink.bytes;
+                if (f == 4) {
+                    java.io.ByteArrayOutputStream fresh = new java.io.ByteArrayOutputStream();
+                    EnvoyJson.writeBootstrap(result.envoy(), fresh);
+                    byte[] written = java.nio.file.Files.readAllBytes(scratch.resolve("w" + (e % 2))
+                            .resolve("envoy.json"));
+                    size[f] = written.length;
+                    if (!Arrays.equals(fresh.toByteArray(), written)) {
+                        mismatches++;
+                    }
+                    System.out.println("edit " + e + ": " + envoyFiles.lastStats());
+                }
+                if (e >= warmup) {
+                    cpu[f][e - warmup] = c1 - c0;
+                    alloc[f][e - warmup] = a1 - a0;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d Mappings, %d edits after %d warm-up (medians)%n", mappings, edits, warmup);
+        for (int f = 0; f < names.length; f++) {
+            System.out.printf(Locale.ROOT, "%-17s %6.1f MB  CPU %7.1f ms  allocated %7.1f MB%n", names[f],
+                    size[f] / 1048576.0, median(cpu[f]) / 1e6, median(alloc[f]) / 1048576.0);
+        }
+        System.out.println("spliced envoy.json differing from a fresh rendering: " + mismatches);
+        delete(scratch);
+    }
+
+    private static void delete(java.nio.file.Path dir) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    private static long median(long[] values) {
+        long[] s = values.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}
