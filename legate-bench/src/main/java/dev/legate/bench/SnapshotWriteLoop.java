@@ -76,9 +76,10 @@ public final class SnapshotWriteLoop {
         Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
         List<RawDocument> documents = new ArrayList<>(base.documents());
         Reports.RenderedResources rendered = new Reports.RenderedResources();
-        String[] names = {"envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json", "envoy.json spliced"};
+        String[] names = {"envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json", "envoy.json spliced", "ir.json spliced"};
         java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("snapshot-write-loop");
         dev.legate.compiler.output.EnvoyJsonFiles envoyFiles = new dev.legate.compiler.output.EnvoyJsonFiles();
+        dev.legate.compiler.output.IrJsonFiles irFiles = new dev.legate.compiler.output.IrJsonFiles();
         long mismatches = 0;
         long[][] cpu = new long[names.length][edits];
         long[][] alloc = new long[names.length][edits];
@@ -107,6 +108,11 @@ public final class SnapshotWriteLoop {
                     envoyFiles.write(result.envoy(), dir.resolve("envoy.json"));
                     envoyFiles.committed(dir.resolve("envoy.json"));
                 },
+                out -> {
+                    java.nio.file.Path dir = scratch.resolve("w" + (e % 2));
+                    irFiles.write(result.ir(), dir.resolve("ir.json"));
+                    irFiles.committed(dir.resolve("ir.json"));
+                },
             };
             for (int f = 0; f < names.length; f++) {
                 Counting sink = new Counting();
@@ -127,6 +133,15 @@ public final class SnapshotWriteLoop {
                     }
                     System.out.println("edit " + e + ": " + envoyFiles.lastStats());
                 }
+                if (f == 5) {
+                    byte[] written = java.nio.file.Files.readAllBytes(scratch.resolve("w" + (e % 2))
+                            .resolve("ir.json"));
+                    size[f] = written.length;
+                    if (!Arrays.equals(Reports.irJson(result.ir()).getBytes(StandardCharsets.UTF_8), written)) {
+                        mismatches++;
+                    }
+                    System.out.println("edit " + e + ": " + irFiles.lastStats());
+                }
                 if (e >= warmup) {
                     cpu[f][e - warmup] = c1 - c0;
                     alloc[f][e - warmup] = a1 - a0;
@@ -138,7 +153,7 @@ public final class SnapshotWriteLoop {
             System.out.printf(Locale.ROOT, "%-17s %6.1f MB  CPU %7.1f ms  allocated %7.1f MB%n", names[f],
                     size[f] / 1048576.0, median(cpu[f]) / 1e6, median(alloc[f]) / 1048576.0);
         }
-        System.out.println("spliced envoy.json differing from a fresh rendering: " + mismatches);
+        System.out.println("spliced files differing from a fresh rendering: " + mismatches);
         delete(scratch);
     }
 

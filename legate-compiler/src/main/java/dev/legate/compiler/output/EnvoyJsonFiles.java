@@ -5,17 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.legate.compiler.envoy.EnvoyConfig;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Writes successive envoy.json files ({@link EnvoyJson#writeBootstrap}), each copying from the last one the routes it
@@ -36,11 +28,7 @@ public final class EnvoyJsonFiles {
     public record Stats(long copiedRoutes, long renderedRoutes) {
     }
 
-    private record Written(Path file, long size, FileTime modified, @Nullable Object fileKey, RouteSpans spans) {
-    }
-
-    private @Nullable Written last;
-    private @Nullable RouteSpans pending;
+    private final SplicedFile<RouteSpans> files = new SplicedFile<>();
     private Stats stats = new Stats(0, 0);
 
     /**
@@ -49,55 +37,23 @@ public final class EnvoyJsonFiles {
      */
     public void write(EnvoyConfig config, Path file) throws IOException {
         requireNonNull(config, "config");
-        requireNonNull(file, "file");
-        Written earlier = last;
-        last = null; // trusted again only once this write is committed
-        pending = null;
-        FileChannel earlierFile = earlier == null ? null : open(earlier);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            SplicingOutput out = new SplicingOutput(channel);
-            RouteSpans.Recording recording = new RouteSpans.Recording(earlier == null ? null : earlier.spans(),
-                    earlierFile, out);
+        files.write(file, (earlier, earlierFile, out) -> {
+            RouteSpans.Recording recording = new RouteSpans.Recording(earlier, earlierFile, out);
             Map<String, RouteConfiguration> routes = new HashMap<>();
             config.routeConfigurations().forEach(rc -> routes.put(rc.getName(), rc));
             new ProtoJsonWriter(EnvoyTypes.REGISTRY, routes, recording).write(EnvoyJson.bootstrap(config), out);
-            pending = recording.spans();
             stats = new Stats(recording.copiedRoutes(), recording.renderedRoutes());
-        } finally {
-            if (earlierFile != null) {
-                earlierFile.close();
-            }
-        }
+            return recording.spans();
+        });
     }
 
     /** The file last written is now at {@code file}, whole, and will not change: the next write copies from it. */
     public void committed(Path file) throws IOException {
-        requireNonNull(file, "file");
-        RouteSpans spans = pending;
-        if (spans == null) {
-            throw new IllegalStateException("nothing was written since the last commit");
-        }
-        pending = null;
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        last = new Written(file, a.size(), a.lastModifiedTime(), a.fileKey(), spans);
+        files.committed(file);
     }
 
     /** How the last file was made. */
     public Stats lastStats() {
         return stats;
-    }
-
-    private static @Nullable FileChannel open(Written earlier) throws IOException {
-        try {
-            BasicFileAttributes a = Files.readAttributes(earlier.file(), BasicFileAttributes.class);
-            if (a.size() != earlier.size() || !a.lastModifiedTime().equals(earlier.modified())
-                    || !Objects.equals(a.fileKey(), earlier.fileKey())) {
-                return null;
-            }
-            return FileChannel.open(earlier.file(), StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
     }
 }

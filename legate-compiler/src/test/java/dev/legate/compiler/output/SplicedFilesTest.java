@@ -13,16 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Successive envoy.json files written by one {@link EnvoyJsonFiles}, which copies unchanged routes from the last file,
- * equal a fresh rendering byte for byte after edits of every kind (a Mapping edited so that its routes move, removed,
+ * Successive envoy.json and ir.json files written by one {@link EnvoyJsonFiles} and one {@link IrJsonFiles}, which
+ * copy unchanged routes, mapping groups and bound routes from the last file, equal a fresh rendering byte for byte after edits of every kind (a Mapping edited so that its routes move, removed,
  * added; a Host changed; nothing changed), and after the last file was tampered with or removed.
  */
-final class EnvoyJsonFilesTest {
+final class SplicedFilesTest {
 
     private static final int MAPPINGS = 120;
 
@@ -53,6 +54,7 @@ final class EnvoyJsonFilesTest {
         Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
         ParsedFileCache cache = new ParsedFileCache();
         EnvoyJsonFiles files = new EnvoyJsonFiles();
+        IrJsonFiles irFiles = new IrJsonFiles();
         Path out = Files.createDirectories(dir.resolve("out"));
         int[] step = {0};
         Check check = expect -> {
@@ -60,9 +62,21 @@ final class EnvoyJsonFilesTest {
             // As the snapshot store does: written in a directory of its own, which is then moved into place.
             Path tmp = Files.createDirectories(out.resolve(".tmp"));
             files.write(result.envoy(), tmp.resolve("envoy.json"));
+            irFiles.write(result.ir(), tmp.resolve("ir.json"));
             Path target = out.resolve(String.format(Locale.ROOT, "%03d", step[0]++));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             files.committed(target.resolve("envoy.json"));
+            irFiles.committed(target.resolve("ir.json"));
+            assertThat(Files.readString(target.resolve("ir.json"))).as("ir.json %s", target.getFileName())
+                    .isEqualTo(Reports.irJson(result.ir()));
+            IrJsonFiles.Stats irStats = irFiles.lastStats();
+            switch (expect) {
+                case MOSTLY_COPIED -> assertThat(irStats.copied()).as("IR parts copied at %s",
+                        target.getFileName()).isGreaterThan(irStats.rendered());
+                case ALL_RENDERED -> assertThat(irStats.copied()).as("IR parts copied at %s",
+                        target.getFileName()).isZero();
+                case EITHER -> { }
+            }
             ByteArrayOutputStream fresh = new ByteArrayOutputStream();
             EnvoyJson.writeBootstrap(result.envoy(), fresh);
             assertThat(Files.readAllBytes(target.resolve("envoy.json"))).as("file %s", target.getFileName())
@@ -94,10 +108,12 @@ final class EnvoyJsonFilesTest {
         Path last = check.run(Expect.EITHER);
 
         // The last file changed behind the writer's back: same size, another time. Everything is rendered again.
-        byte[] bytes = Files.readAllBytes(last);
-        bytes[bytes.length / 2] = (byte) (bytes[bytes.length / 2] == ' ' ? 'x' : ' ');
-        Files.write(last, bytes);
-        Files.setLastModifiedTime(last, FileTime.fromMillis(Files.getLastModifiedTime(last).toMillis() + 5000));
+        for (Path file : List.of(last, last.resolveSibling("ir.json"))) {
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length / 2] = (byte) (bytes[bytes.length / 2] == ' ' ? 'x' : ' ');
+            Files.write(file, bytes);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
+        }
         mapping(config, 3, "/svc-3-edited/", "a.example.com");
         last = check.run(Expect.ALL_RENDERED);
         mapping(config, 4, "/svc-4-edited/", null);
@@ -105,6 +121,7 @@ final class EnvoyJsonFilesTest {
         // The last directory was removed.
         last = check.run(Expect.MOSTLY_COPIED);
         Files.delete(last);
+        Files.delete(last.resolveSibling("ir.json"));
         mapping(config, 5, "/svc-5-edited/", null);
         check.run(Expect.ALL_RENDERED);
         check.run(Expect.MOSTLY_COPIED);
