@@ -31,14 +31,29 @@ public final class DirectoryWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
 
+    /** One batch of changes: the paths named by the watch service, and whether some events were lost. */
+    public record Changes(List<Path> paths, Completeness completeness) {
+        public Changes {
+            paths = List.copyOf(paths);
+        }
+    }
+
+    /** Whether {@link Changes#paths()} names everything that changed. */
+    public enum Completeness {
+        /** Every path created, modified or removed is named (directories created are named too). */
+        PATHS_KNOWN,
+        /** The watch service lost events (overflow): anything may have changed. */
+        EVENTS_LOST
+    }
+
     private final Path root;
-    private final Runnable onChange;
+    private final java.util.function.Consumer<Changes> onChange;
     private final WatchService watcher;
     private final Thread thread;
     /** Mutated only on the watcher thread (and in the constructor, before it starts). */
     private final Set<Path> watched = new HashSet<>();
 
-    private DirectoryWatcher(Path root, Runnable onChange) throws IOException {
+    private DirectoryWatcher(Path root, java.util.function.Consumer<Changes> onChange) throws IOException {
         this.root = root;
         this.onChange = onChange;
         this.watcher = root.getFileSystem().newWatchService();
@@ -49,6 +64,16 @@ public final class DirectoryWatcher implements AutoCloseable {
 
     /** Starts watching {@code root}; {@code onChange} runs on the watcher thread, so it should be quick. */
     public static DirectoryWatcher start(Path root, Runnable onChange) throws IOException {
+        requireNonNull(onChange, "onChange");
+        return watch(root, changes -> onChange.run());
+    }
+
+    /**
+     * Starts watching {@code root}; {@code onChange} is told what changed (paths under {@code root}, as
+     * {@code root.resolve(...)} names them), on the watcher thread, so it should be quick.
+     */
+    public static DirectoryWatcher watch(Path root, java.util.function.Consumer<Changes> onChange)
+            throws IOException {
         requireNonNull(root, "root");
         requireNonNull(onChange, "onChange");
         if (!Files.isDirectory(root)) {
@@ -89,14 +114,18 @@ public final class DirectoryWatcher implements AutoCloseable {
                 continue;
             }
             boolean changed = false;
+            Completeness completeness = Completeness.PATHS_KNOWN;
+            List<Path> paths = new java.util.ArrayList<>();
             Path dir = (Path) key.watchable();
             for (WatchEvent<?> event : key.pollEvents()) {
                 changed = true;
                 if (event.kind() == OVERFLOW) {
                     LOG.debug("watch events overflowed under {}", root);
+                    completeness = Completeness.EVENTS_LOST;
                     continue;
                 }
                 Path child = dir.resolve((Path) event.context());
+                paths.add(child);
                 if (event.kind() == ENTRY_CREATE && Files.isDirectory(child)) {
                     try {
                         registerTree(child);
@@ -109,7 +138,7 @@ public final class DirectoryWatcher implements AutoCloseable {
                 watched.remove(dir);
             }
             if (changed) {
-                onChange.run();
+                onChange.accept(new Changes(paths, completeness));
             }
         }
     }
