@@ -78,8 +78,10 @@ public final class SnapshotWriteLoop {
         Reports.RenderedResources rendered = new Reports.RenderedResources();
         String[] names = {"envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json", "envoy.json spliced", "ir.json spliced"};
         java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("snapshot-write-loop");
-        dev.legate.compiler.output.EnvoyJsonFiles envoyFiles = new dev.legate.compiler.output.EnvoyJsonFiles();
-        dev.legate.compiler.output.IrJsonFiles irFiles = new dev.legate.compiler.output.IrJsonFiles();
+        // By name: bench/serve.sh --at REV builds this module against REV's compiler, which may not have them.
+        Spliced envoyFiles = Spliced.of("dev.legate.compiler.output.EnvoyJsonFiles",
+                dev.legate.compiler.envoy.EnvoyConfig.class);
+        Spliced irFiles = Spliced.of("dev.legate.compiler.output.IrJsonFiles", dev.legate.compiler.ir.Ir.class);
         long mismatches = 0;
         long[][] cpu = new long[names.length][edits];
         long[][] alloc = new long[names.length][edits];
@@ -106,15 +108,16 @@ public final class SnapshotWriteLoop {
                     java.nio.file.Path dir = scratch.resolve("w" + (e % 2));
                     java.nio.file.Files.createDirectories(dir);
                     envoyFiles.write(result.envoy(), dir.resolve("envoy.json"));
-                    envoyFiles.committed(dir.resolve("envoy.json"));
                 },
                 out -> {
                     java.nio.file.Path dir = scratch.resolve("w" + (e % 2));
                     irFiles.write(result.ir(), dir.resolve("ir.json"));
-                    irFiles.committed(dir.resolve("ir.json"));
                 },
             };
             for (int f = 0; f < names.length; f++) {
+                if ((f == 4 && !envoyFiles.present()) || (f == 5 && !irFiles.present())) {
+                    continue;
+                }
                 Counting sink = new Counting();
                 long c0 = threads.getCurrentThreadCpuTime();
                 long a0 = threads.getCurrentThreadAllocatedBytes();
@@ -122,7 +125,7 @@ public final class SnapshotWriteLoop {
                 long c1 = threads.getCurrentThreadCpuTime();
                 long a1 = threads.getCurrentThreadAllocatedBytes();
                 size[f] = sink.bytes;
-                if (f == 4) {
+                if (f == 4 && envoyFiles.present()) {
                     java.io.ByteArrayOutputStream fresh = new java.io.ByteArrayOutputStream();
                     EnvoyJson.writeBootstrap(result.envoy(), fresh);
                     byte[] written = java.nio.file.Files.readAllBytes(scratch.resolve("w" + (e % 2))
@@ -133,7 +136,7 @@ public final class SnapshotWriteLoop {
                     }
                     System.out.println("edit " + e + ": " + envoyFiles.lastStats());
                 }
-                if (f == 5) {
+                if (f == 5 && irFiles.present()) {
                     byte[] written = java.nio.file.Files.readAllBytes(scratch.resolve("w" + (e % 2))
                             .resolve("ir.json"));
                     size[f] = written.length;
@@ -155,6 +158,37 @@ public final class SnapshotWriteLoop {
         }
         System.out.println("spliced files differing from a fresh rendering: " + mismatches);
         delete(scratch);
+    }
+
+    /** A writer of successive files (EnvoyJsonFiles, IrJsonFiles) found by name, or none. */
+    private record Spliced(@org.jspecify.annotations.Nullable Object writer,
+            java.lang.reflect.@org.jspecify.annotations.Nullable Method write,
+            java.lang.reflect.@org.jspecify.annotations.Nullable Method committed,
+            java.lang.reflect.@org.jspecify.annotations.Nullable Method stats) {
+
+        static Spliced of(String className, Class<?> content) {
+            try {
+                Class<?> type = Class.forName(className);
+                return new Spliced(type.getConstructor().newInstance(),
+                        type.getMethod("write", content, java.nio.file.Path.class),
+                        type.getMethod("committed", java.nio.file.Path.class), type.getMethod("lastStats"));
+            } catch (ReflectiveOperationException e) {
+                return new Spliced(null, null, null, null);
+            }
+        }
+
+        boolean present() {
+            return writer != null;
+        }
+
+        void write(Object value, java.nio.file.Path file) throws Exception {
+            java.util.Objects.requireNonNull(write).invoke(writer, value, file);
+            java.util.Objects.requireNonNull(committed).invoke(writer, file);
+        }
+
+        Object lastStats() throws Exception {
+            return java.util.Objects.requireNonNull(stats).invoke(writer);
+        }
     }
 
     private static void delete(java.nio.file.Path dir) throws java.io.IOException {
