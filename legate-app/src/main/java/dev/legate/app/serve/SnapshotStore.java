@@ -5,13 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.output.EnvoyJsonFiles;
 import dev.legate.compiler.output.IrJsonFiles;
+import dev.legate.compiler.output.SnapshotYamlFiles;
 import dev.legate.compiler.output.Reports;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +41,10 @@ public final class SnapshotStore implements AutoCloseable {
     private final Duration quiet;
     private long sequence;
     /**
-     * Resources rendered by the last write, reused by the next (the compiler keeps unchanged instances). Routes are not
-     * kept rendered: at 10,000 Mappings that would hold 25 MB of JSON for a write that happens during pauses anyway.
+     * Copies the documents of unchanged resources (the compiler keeps their instances) from the last snapshot.yaml
+     * instead of rendering them again, or keeping their text in memory.
      */
-    private final Reports.RenderedResources renderedResources = new Reports.RenderedResources();
+    private final SnapshotYamlFiles snapshotYaml = new SnapshotYamlFiles();
     /**
      * Copies the routes an envoy.json shares with the last one written from that file instead of rendering them
      * again: at 10,000 Mappings they are nearly all of its 50 MB, and rendering them most of a write's CPU time and
@@ -190,13 +188,13 @@ public final class SnapshotStore implements AutoCloseable {
             // envoy.json is some 40 MB and snapshot.yaml 10 MB).
             envoyJson.write(result.envoy(), tmp.resolve("envoy.json"));
             irJson.write(result.ir(), tmp.resolve("ir.json"));
-            writeText(tmp.resolve("snapshot.yaml"), w -> Reports.writeSnapshotYaml(result.resources(),
-                    renderedResources, w));
+            snapshotYaml.write(result.resources(), tmp.resolve("snapshot.yaml"));
             writeFile(tmp.resolve("diagnostics.json"), out -> Reports.writeDiagnosticsJson(result.diagnostics(),
                     out));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             envoyJson.committed(target.resolve("envoy.json"));
             irJson.committed(target.resolve("ir.json"));
+            snapshotYaml.committed(target.resolve("snapshot.yaml"));
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
@@ -251,22 +249,9 @@ public final class SnapshotStore implements AutoCloseable {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    @FunctionalInterface
-    private interface TextContent {
-        void writeTo(Writer out) throws IOException;
-    }
-
     private static void writeFile(Path file, ByteContent content) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             content.writeTo(out);
         }
-    }
-
-    private static void writeText(Path file, TextContent content) throws IOException {
-        writeFile(file, out -> {
-            try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-                content.writeTo(w);
-            }
-        });
     }
 }

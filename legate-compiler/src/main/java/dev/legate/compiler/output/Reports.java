@@ -156,7 +156,7 @@ public final class Reports {
         }
     }
 
-    private static String resourceYaml(Resource<?> r) {
+    static String resourceYaml(Resource<?> r) {
         StringBuilder out = new StringBuilder();
         ObjectNode doc = TREES.createObjectNode();
         doc.put("apiVersion", r.apiVersion());

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Successive envoy.json and ir.json files written by one {@link EnvoyJsonFiles} and one {@link IrJsonFiles}, which
- * copy unchanged routes, mapping groups and bound routes from the last file, equal a fresh rendering byte for byte after edits of every kind (a Mapping edited so that its routes move, removed,
+ * Successive envoy.json, ir.json and snapshot.yaml files written by one {@link EnvoyJsonFiles}, {@link IrJsonFiles}
+ * and {@link SnapshotYamlFiles}, which copy unchanged routes, mapping groups, bound routes and resources from the last
+ * file, equal a fresh rendering byte for byte after edits of every kind (a Mapping edited so that its routes move, removed,
  * added; a Host changed; nothing changed), and after the last file was tampered with or removed.
  */
 final class SplicedFilesTest {
@@ -55,6 +56,7 @@ final class SplicedFilesTest {
         ParsedFileCache cache = new ParsedFileCache();
         EnvoyJsonFiles files = new EnvoyJsonFiles();
         IrJsonFiles irFiles = new IrJsonFiles();
+        SnapshotYamlFiles yamlFiles = new SnapshotYamlFiles();
         Path out = Files.createDirectories(dir.resolve("out"));
         int[] step = {0};
         Check check = expect -> {
@@ -63,10 +65,21 @@ final class SplicedFilesTest {
             Path tmp = Files.createDirectories(out.resolve(".tmp"));
             files.write(result.envoy(), tmp.resolve("envoy.json"));
             irFiles.write(result.ir(), tmp.resolve("ir.json"));
+            yamlFiles.write(result.resources(), tmp.resolve("snapshot.yaml"));
             Path target = out.resolve(String.format(Locale.ROOT, "%03d", step[0]++));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             files.committed(target.resolve("envoy.json"));
             irFiles.committed(target.resolve("ir.json"));
+            yamlFiles.committed(target.resolve("snapshot.yaml"));
+            assertThat(Files.readString(target.resolve("snapshot.yaml"))).as("snapshot.yaml %s",
+                    target.getFileName()).isEqualTo(Reports.snapshotYaml(result.resources()));
+            SnapshotYamlFiles.Stats yamlStats = yamlFiles.lastStats();
+            switch (expect) {
+                case MOSTLY_COPIED, EITHER -> assertThat(yamlStats.copied()).as("resources copied at %s",
+                        target.getFileName()).isGreaterThan(yamlStats.rendered());
+                case ALL_RENDERED -> assertThat(yamlStats.copied()).as("resources copied at %s",
+                        target.getFileName()).isZero();
+            }
             assertThat(Files.readString(target.resolve("ir.json"))).as("ir.json %s", target.getFileName())
                     .isEqualTo(Reports.irJson(result.ir()));
             IrJsonFiles.Stats irStats = irFiles.lastStats();
@@ -108,7 +121,7 @@ final class SplicedFilesTest {
         Path last = check.run(Expect.EITHER);
 
         // The last file changed behind the writer's back: same size, another time. Everything is rendered again.
-        for (Path file : List.of(last, last.resolveSibling("ir.json"))) {
+        for (Path file : List.of(last, last.resolveSibling("ir.json"), last.resolveSibling("snapshot.yaml"))) {
             byte[] bytes = Files.readAllBytes(file);
             bytes[bytes.length / 2] = (byte) (bytes[bytes.length / 2] == ' ' ? 'x' : ' ');
             Files.write(file, bytes);
@@ -122,6 +135,7 @@ final class SplicedFilesTest {
         last = check.run(Expect.MOSTLY_COPIED);
         Files.delete(last);
         Files.delete(last.resolveSibling("ir.json"));
+        Files.delete(last.resolveSibling("snapshot.yaml"));
         mapping(config, 5, "/svc-5-edited/", null);
         check.run(Expect.ALL_RENDERED);
         check.run(Expect.MOSTLY_COPIED);
