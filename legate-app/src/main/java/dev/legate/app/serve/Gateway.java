@@ -156,6 +156,7 @@ public final class Gateway implements AutoCloseable {
         Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
                 new StartingPublisher(adsServer.thenApply(server -> new XdsPublisher(server, apiListeners))),
                 snapshots, Clock.systemUTC());
+        snapshots.whenQuietAfterWrite(new IdleCollector(reconfigurer::running));
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, adsServer);
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
         started.register(debouncer::close);

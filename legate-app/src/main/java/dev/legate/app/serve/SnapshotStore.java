@@ -96,6 +96,17 @@ public final class SnapshotStore implements AutoCloseable {
     private record Pending(CompileResult result, String version, long waitingSinceNanos, long offeredNanos) {
     }
 
+    /** Runs on the writer's thread after a write made in a quiet moment, if nothing came meanwhile. */
+    private volatile Runnable whenQuietAfterWrite = () -> { };
+
+    /**
+     * Runs {@code action} on the writer's thread after each write made once reconfigurations paused, when no newer
+     * configuration came during the write (e.g. to collect garbage while the gateway is idle). It must not throw.
+     */
+    public void whenQuietAfterWrite(Runnable action) {
+        this.whenQuietAfterWrite = requireNonNull(action, "action");
+    }
+
     /** The newest configuration not yet written; an older one it replaced is simply skipped. */
     private final AtomicReference<@Nullable Pending> pending = new AtomicReference<>();
 
@@ -133,6 +144,13 @@ public final class SnapshotStore implements AutoCloseable {
             return;
         }
         writePending();
+        if (untilQuiet <= 0 && pending.get() == null) {
+            try {
+                whenQuietAfterWrite.run();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(SnapshotStore.class).warn("after writing a snapshot: {}", e.toString());
+            }
+        }
     }
 
     private void writePending() {
