@@ -37,8 +37,8 @@ final class IrSpans {
 
     /** Renders one element of an array; its bytes are what it writes to the generator. */
     @FunctionalInterface
-    interface Render {
-        void write() throws IOException;
+    interface Render<T> {
+        void write(T value, JsonGenerator g) throws IOException;
     }
 
     /** One write, recording where things go; the serializers of {@link Reports} call it (a writer attribute). */
@@ -53,11 +53,15 @@ final class IrSpans {
         private long rendered;
         /** The virtual host being written, if any. */
         private @Nullable String hostKey;
-        private @Nullable Finder finder;
+        private @Nullable RunFinder finder;
+        private @Nullable Host earlierHost;
         private Object @Nullable [] hostRoutes;
         private long @Nullable [] hostStarts;
         private long @Nullable [] hostEnds;
         private int hostNext;
+        /** Where the last element went (see {@link #element}). */
+        private long start;
+        private long end;
 
         Recording(@Nullable IrSpans earlier, @Nullable FileChannel earlierFile, SplicingOutput out) {
             this.earlier = earlierFile == null ? null : earlier;
@@ -77,9 +81,14 @@ final class IrSpans {
             return rendered;
         }
 
-        void group(IrMappingGroup group, JsonGenerator g, Render render) throws IOException {
+        void group(IrMappingGroup group, JsonGenerator g, Render<IrMappingGroup> render) throws IOException {
             Span before = earlier == null ? null : earlier.groups.get(group);
-            groups.put(group, element(before, g, render));
+            if (before == null) {
+                element(-1, -1, group, g, render);
+            } else {
+                element(before.start(), before.end(), group, g, render);
+            }
+            groups.put(group, new Span(start, end));
         }
 
         /** A virtual host starts: its {@code size} bound routes come next, through {@link #boundRoute}. */
@@ -87,7 +96,8 @@ final class IrSpans {
             int n = occurrences.merge(host.name(), 1, Integer::sum);
             hostKey = n == 1 ? host.name() : host.name() + "\n" + n;
             Host before = earlier == null ? null : earlier.hosts.get(hostKey);
-            finder = before == null ? null : new Finder(before);
+            earlierHost = before;
+            finder = before == null ? null : new RunFinder(before.routes());
             int size = host.routes().size();
             hostRoutes = new Object[size];
             hostStarts = new long[size];
@@ -104,6 +114,7 @@ final class IrSpans {
             hostRoutes = null;
             hostStarts = null;
             hostEnds = null;
+            earlierHost = null;
         }
 
         /** Whether bound routes are being written in a virtual host (else they are simply rendered). */
@@ -111,85 +122,57 @@ final class IrSpans {
             return hostRoutes != null && hostNext < hostRoutes.length;
         }
 
-        void boundRoute(IrListener.IrBoundRoute route, JsonGenerator g, Render render) throws IOException {
+        void boundRoute(IrListener.IrBoundRoute route, JsonGenerator g, Render<IrListener.IrBoundRoute> render)
+                throws IOException {
             Object[] routes = java.util.Objects.requireNonNull(hostRoutes);
             int i = hostNext++;
-            Span before = null;
-            if (finder != null) {
-                int k = finder.find(route);
-                if (k >= 0) {
-                    before = new Span(finder.host.starts()[k], finder.host.ends()[k]);
-                }
-            }
-            Span now = element(before, g, render);
             routes[i] = route;
-            java.util.Objects.requireNonNull(hostStarts)[i] = now.start();
-            java.util.Objects.requireNonNull(hostEnds)[i] = now.end();
+            int k = finder == null ? -1 : finder.find(route);
+            Host before = earlierHost;
+            if (k >= 0 && before != null) {
+                element(before.starts()[k], before.ends()[k], route, g, render);
+            } else {
+                element(-1, -1, route, g, render);
+            }
+            java.util.Objects.requireNonNull(hostStarts)[i] = start;
+            java.util.Objects.requireNonNull(hostEnds)[i] = end;
         }
 
         /**
-         * One element of an array: copied from the earlier file when it is there (joined to the copy just before when
-         * it followed it there too), else rendered. Returns where it is in this file.
+         * One element of an array: copied from the earlier file when it is there, bytes {@code [from, to)} (joined to
+         * the copy just before when it followed it there too), else ({@code from} -1) rendered. Leaves where it is in
+         * this file in {@link #start} and {@link #end}.
          */
-        private Span element(@Nullable Span before, JsonGenerator g, Render render) throws IOException {
-            if (before == null || earlierFile == null) {
+        private <T> void element(long from, long to, T value, JsonGenerator g, Render<T> render) throws IOException {
+            FileChannel source = earlierFile;
+            if (from < 0 || source == null) {
                 JsonStreamContext context = g.getOutputContext();
-                long start = position(g) + (context.inArray() && context.getEntryCount() > 0 ? 1 : 0);
-                render.write();
+                start = position(g) + (context.inArray() && context.getEntryCount() > 0 ? 1 : 0);
+                render.write(value, g);
+                end = position(g);
                 rendered++;
-                return new Span(start, position(g));
+                return;
             }
             copied++;
             // The neighbour of the element copied last, nothing written since: one byte (the comma) between them.
-            if (g.getOutputBuffered() == 0 && out.extendsPending(earlierFile, before.start() - 1)) {
+            if (g.getOutputBuffered() == 0 && out.extendsPending(source, from - 1)) {
                 long at = out.position();
-                long from = out.pendingEnd();
-                out.copyLater(earlierFile, from, before.end() - from);
-                return new Span(at + 1, at + before.end() - from);
+                long pendingEnd = out.pendingEnd();
+                out.copyLater(source, pendingEnd, to - pendingEnd);
+                start = at + 1;
+                end = at + to - pendingEnd;
+                return;
             }
             g.writeRawValue(""); // the separator, if any
             g.flush();
             long at = out.position();
-            out.copyLater(earlierFile, before.start(), before.end() - before.start());
-            return new Span(at, at + before.end() - before.start());
+            out.copyLater(source, from, to - from);
+            start = at;
+            end = at + to - from;
         }
 
         private long position(JsonGenerator g) {
             return out.position() + g.getOutputBuffered();
-        }
-    }
-
-    /** As RouteSpans' finder: just after the last one found, then by instance. */
-    private static final class Finder {
-        private static final int LOOKAHEAD = 4;
-        final Host host;
-        private int next;
-        private @Nullable IdentityHashMap<Object, Integer> index;
-
-        Finder(Host host) {
-            this.host = host;
-        }
-
-        int find(Object route) {
-            Object[] routes = host.routes();
-            for (int k = next, end = Math.min(next + LOOKAHEAD, routes.length); k < end; k++) {
-                if (routes[k] == route) {
-                    next = k + 1;
-                    return k;
-                }
-            }
-            if (index == null) {
-                index = new IdentityHashMap<>(routes.length * 2);
-                for (int k = routes.length - 1; k >= 0; k--) {
-                    index.put(routes[k], k);
-                }
-            }
-            Integer k = index.get(route);
-            if (k == null) {
-                return -1;
-            }
-            next = k + 1;
-            return k;
         }
     }
 }

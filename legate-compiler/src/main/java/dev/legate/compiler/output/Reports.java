@@ -205,7 +205,7 @@ public final class Reports {
         public void serialize(IrListener.IrBoundRoute value, JsonGenerator gen, SerializerProvider serializers)
                 throws IOException {
             if (serializers.getAttribute(SPLICING) instanceof IrSpans.Recording r && r.inHost()) {
-                r.boundRoute(value, gen, () -> write(value, gen));
+                r.boundRoute(value, gen, BoundRouteSerializer::write);
             } else {
                 write(value, gen);
             }
@@ -228,27 +228,29 @@ public final class Reports {
                 com.fasterxml.jackson.databind.BeanDescription description, JsonSerializer<?> serializer) {
             Class<?> type = description.getBeanClass();
             if (type == IrMappingGroup.class) {
-                return new Spliced<>((JsonSerializer<IrMappingGroup>) serializer, (r, value, gen, own) ->
-                        r.group(value, gen, own));
+                return new Spliced<>((JsonSerializer<IrMappingGroup>) serializer, (r, value, gen, provider, own) ->
+                        r.group(value, gen, (group, g) -> own.serialize(group, g, provider)));
             }
             if (type == IrListener.IrVirtualHost.class) {
-                return new Spliced<>((JsonSerializer<IrListener.IrVirtualHost>) serializer, (r, value, gen, own) -> {
-                    r.enterHost(value);
-                    try {
-                        own.write();
-                    } finally {
-                        r.exitHost();
-                    }
-                });
+                return new Spliced<>((JsonSerializer<IrListener.IrVirtualHost>) serializer,
+                        (r, value, gen, provider, own) -> {
+                            r.enterHost(value);
+                            try {
+                                own.serialize(value, gen, provider);
+                            } finally {
+                                r.exitHost();
+                            }
+                        });
             }
             return serializer;
         }
     }
 
-    /** What a write with a recording does with a value, given how Jackson would write it ({@code own}). */
+    /** What a write with a recording does with a value, given Jackson's own serializer of it. */
     @FunctionalInterface
     private interface SplicedWrite<T> {
-        void write(IrSpans.Recording recording, T value, JsonGenerator gen, IrSpans.Render own) throws IOException;
+        void write(IrSpans.Recording recording, T value, JsonGenerator gen, SerializerProvider provider,
+                JsonSerializer<T> own) throws IOException;
     }
 
     /** Jackson's serializer of {@code T}, wrapped (resolution and contextualization go to it). */
@@ -266,7 +268,7 @@ public final class Reports {
         @Override
         public void serialize(T value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
             if (serializers.getAttribute(SPLICING) instanceof IrSpans.Recording r) {
-                spliced.write(r, value, gen, () -> own.serialize(value, gen, serializers));
+                spliced.write(r, value, gen, serializers, own);
             } else {
                 own.serialize(value, gen, serializers);
             }

@@ -4,7 +4,6 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -84,7 +83,7 @@ final class RouteSpans {
             Route[] routes = list.toArray(new Route[0]);
             long[] starts = new long[n];
             long[] ends = new long[n];
-            Finder finder = before == null ? null : new Finder(before);
+            RunFinder finder = before == null ? null : new RunFinder(before.routes());
             int runFrom = 0;
             int runEarlier = -1;
             int runLength = 0;
@@ -133,43 +132,6 @@ final class RouteSpans {
 
         private long position(com.fasterxml.jackson.core.JsonGenerator g) {
             return out.position() + g.getOutputBuffered();
-        }
-    }
-
-    /**
-     * Finds a route among the earlier routes of its virtual host: first just after the last one found (an edit leaves
-     * long runs in the same order), then by instance over all of them (built when first needed).
-     */
-    private static final class Finder {
-        private static final int LOOKAHEAD = 4;
-        private final Host host;
-        private int next;
-        private @Nullable IdentityHashMap<Route, Integer> index;
-
-        Finder(Host host) {
-            this.host = host;
-        }
-
-        int find(Route route) {
-            Route[] routes = host.routes();
-            for (int k = next, end = Math.min(next + LOOKAHEAD, routes.length); k < end; k++) {
-                if (routes[k] == route) {
-                    next = k + 1;
-                    return k;
-                }
-            }
-            if (index == null) {
-                index = new IdentityHashMap<>(routes.length * 2);
-                for (int k = routes.length - 1; k >= 0; k--) {
-                    index.put(routes[k], k);
-                }
-            }
-            Integer k = index.get(route);
-            if (k == null) {
-                return -1;
-            }
-            next = k + 1;
-            return k;
         }
     }
 }
