@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -50,8 +48,8 @@ public final class DirectoryWatcher implements AutoCloseable {
     private final java.util.function.Consumer<Changes> onChange;
     private final WatchService watcher;
     private final Thread thread;
-    /** Mutated only on the watcher thread (and in the constructor, before it starts). */
-    private final Set<Path> watched = new HashSet<>();
+    /** Keys by the directory's real path. Mutated only on the watcher thread (and in the constructor, before it starts). */
+    private final java.util.Map<Path, WatchKey> watched = new java.util.HashMap<>();
 
     private DirectoryWatcher(Path root, java.util.function.Consumer<Changes> onChange) throws IOException {
         this.root = root;
@@ -89,10 +87,13 @@ public final class DirectoryWatcher implements AutoCloseable {
      * matters: a subdirectory created in between raises an event instead of going unwatched.
      */
     private void registerTree(Path dir) throws IOException {
-        if (!watched.add(dir.toRealPath())) {
+        // Registering a directory already watched (the same inode, by any path) gives its key back: it and its
+        // subdirectories are watched already (and a link loop ends here). A directory removed and made again under
+        // the same name is another inode, with a new key, even while the old one is not yet known to be invalid.
+        WatchKey key = dir.register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+        if (watched.put(dir.toRealPath(), key) == key) {
             return;
         }
-        dir.register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
         List<Path> children;
         try (Stream<Path> list = Files.list(dir)) {
             children = list.filter(Files::isDirectory).toList();
@@ -135,7 +136,7 @@ public final class DirectoryWatcher implements AutoCloseable {
                 }
             }
             if (!key.reset()) {
-                watched.remove(dir);
+                watched.values().remove(key);
             }
             if (changed) {
                 onChange.accept(new Changes(paths, completeness));

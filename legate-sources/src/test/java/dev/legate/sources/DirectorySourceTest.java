@@ -43,6 +43,41 @@ final class DirectorySourceTest {
         }
     }
 
+    @Test
+    void readsEverythingAtLeastAsOftenAsAsked(@TempDir Path root) throws Exception {
+        mapping(root.resolve("a.yaml"), "a", "/a/");
+        Semaphore changes = new Semaphore(0);
+        try (DirectorySource source = new DirectorySource(root, java.time.Duration.ZERO)) {
+            source.start(changes::release);
+            source.read();
+            mapping(root.resolve("a.yaml"), "a", "/a-edited/");
+            awaitChange(changes);
+            assertThat(source.read().snapshot()).isEqualTo(ConfigDirectory.read(root));
+            assertThat(source.lastReadScope()).isEqualTo(DirectoryReader.Scope.FULL);
+        }
+    }
+
+    /** A directory removed and made again under the same name is watched again. */
+    @Test
+    void aDirectoryMadeAgainIsWatched(@TempDir Path root) throws Exception {
+        Path team = Files.createDirectories(root.resolve("team"));
+        mapping(team.resolve("a.yaml"), "a", "/a/");
+        Semaphore changes = new Semaphore(0);
+        try (DirectorySource source = new DirectorySource(root)) {
+            source.start(changes::release);
+            source.read();
+            Files.delete(team.resolve("a.yaml"));
+            Files.delete(team);
+            Files.createDirectories(team);
+            awaitChange(changes);
+            source.read();
+            mapping(team.resolve("b.yaml"), "b", "/b/");
+            awaitChange(changes);
+            assertThat(source.read().snapshot()).isEqualTo(ConfigDirectory.read(root));
+            assertThat(source.read().snapshot().documents()).hasSize(1);
+        }
+    }
+
     /** Waits for the watcher to report, then for the events of the same write to settle. */
     private static void awaitChange(Semaphore changes) throws InterruptedException {
         assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("a change reported").isTrue();

@@ -210,16 +210,26 @@ public final class SnapshotStore implements AutoCloseable {
             writeFile(tmp.resolve("diagnostics.json"), out -> Reports.writeDiagnosticsJson(result.diagnostics(),
                     out));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            envoyJson.committed(target.resolve("envoy.json"));
-            irJson.committed(target.resolve("ir.json"));
-            snapshotYaml.committed(target.resolve("snapshot.yaml"));
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
         }
+        remember(target);
         link(target);
         rotate();
         return target;
+    }
+
+    /** The next write copies from these files; if one cannot be looked at now, it renders that one in full. */
+    private void remember(Path target) {
+        try {
+            envoyJson.committed(target.resolve("envoy.json"));
+            irJson.committed(target.resolve("ir.json"));
+            snapshotYaml.committed(target.resolve("snapshot.yaml"));
+        } catch (IOException e) {
+            LoggerFactory.getLogger(SnapshotStore.class).debug("the next snapshot is rendered in full: {}",
+                    e.toString());
+        }
     }
 
     private void link(Path target) throws IOException {
