@@ -156,9 +156,10 @@ public final class Gateway implements AutoCloseable {
         Reconfigurer reconfigurer = new Reconfigurer(source, new Compiler(s.compileOptions()),
                 new StartingPublisher(adsServer.thenApply(server -> new XdsPublisher(server, apiListeners))),
                 snapshots, Clock.systemUTC());
-        snapshots.whenQuietAfterWrite(new IdleCollector(reconfigurer::running));
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, adsServer);
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
+        snapshots.whenQuietAfterWrite(new IdleCollector(
+                () -> reconfigurer.running() || !debouncer.nothingPending()));
         started.register(debouncer::close);
         source.start(debouncer::changed);
         debouncer.now();

@@ -31,7 +31,7 @@ final class IdleCollector implements Runnable {
     private final Runnable collect;
     private final List<MemoryPoolMXBean> oldGenerations;
 
-    /** {@code busy}: whether a reconfiguration runs now (then nothing is collected). */
+    /** {@code busy}: whether a reconfiguration runs or waits for its holdoff now (then nothing is collected). */
     IdleCollector(BooleanSupplier busy) {
         this(busy, System::gc);
     }
