@@ -21,7 +21,9 @@ import java.util.Locale;
 
 /**
  * What rendering one configuration's snapshot files costs after an edit, per file, in CPU time and bytes allocated on
- * the rendering thread (the files go to a counting sink, not to disk).
+ * the rendering thread: rendered afresh (to a counting sink, not to disk), and written to disk by the writers that
+ * copy from the previous file what they can, as {@code legate serve}'s snapshot writer does (found by name: an older
+ * revision has none), checked against a fresh rendering.
  *
  * <pre>
  * java -cp ... dev.legate.bench.SnapshotWriteLoop [--mappings N] [--edits N] [--warmup N]
@@ -76,12 +78,14 @@ public final class SnapshotWriteLoop {
         Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
         List<RawDocument> documents = new ArrayList<>(base.documents());
         Reports.RenderedResources rendered = new Reports.RenderedResources();
-        String[] names = {"envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json", "envoy.json spliced", "ir.json spliced"};
+        String[] names = {"envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json", "envoy.json spliced", "ir.json spliced",
+            "snapshot.yaml spliced"};
         java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("snapshot-write-loop");
         // By name: bench/serve.sh --at REV builds this module against REV's compiler, which may not have them.
         Spliced envoyFiles = Spliced.of("dev.legate.compiler.output.EnvoyJsonFiles",
                 dev.legate.compiler.envoy.EnvoyConfig.class);
         Spliced irFiles = Spliced.of("dev.legate.compiler.output.IrJsonFiles", dev.legate.compiler.ir.Ir.class);
+        Spliced yamlFiles = Spliced.of("dev.legate.compiler.output.SnapshotYamlFiles", List.class);
         long mismatches = 0;
         long[][] cpu = new long[names.length][edits];
         long[][] alloc = new long[names.length][edits];
@@ -113,9 +117,14 @@ public final class SnapshotWriteLoop {
                     java.nio.file.Path dir = scratch.resolve("w" + (e % 2));
                     irFiles.write(result.ir(), dir.resolve("ir.json"));
                 },
+                out -> {
+                    java.nio.file.Path dir = scratch.resolve("w" + (e % 2));
+                    yamlFiles.write(result.resources(), dir.resolve("snapshot.yaml"));
+                },
             };
             for (int f = 0; f < names.length; f++) {
-                if ((f == 4 && !envoyFiles.present()) || (f == 5 && !irFiles.present())) {
+                if ((f == 4 && !envoyFiles.present()) || (f == 5 && !irFiles.present())
+                        || (f == 6 && !yamlFiles.present())) {
                     continue;
                 }
                 Counting sink = new Counting();
@@ -144,6 +153,16 @@ public final class SnapshotWriteLoop {
                         mismatches++;
                     }
                     System.out.println("edit " + e + ": " + irFiles.lastStats());
+                }
+                if (f == 6 && yamlFiles.present()) {
+                    byte[] written = java.nio.file.Files.readAllBytes(scratch.resolve("w" + (e % 2))
+                            .resolve("snapshot.yaml"));
+                    size[f] = written.length;
+                    if (!Arrays.equals(Reports.snapshotYaml(result.resources()).getBytes(StandardCharsets.UTF_8),
+                            written)) {
+                        mismatches++;
+                    }
+                    System.out.println("edit " + e + ": " + yamlFiles.lastStats());
                 }
                 if (e >= warmup) {
                     cpu[f][e - warmup] = c1 - c0;
