@@ -2,7 +2,7 @@
 # bench/serve.sh: `legate serve` as a whole process against the targets of the project's issue 3.
 #
 #   bench/serve.sh [--only LIST] [--quick] [--jfr] [--frozen | --at REV] [--wait-quiet SECONDS]
-#                  [--fanout-clients N] [--keep] [--work DIR]
+#                  [--fanout-clients N] [--client-window envoy|grpc-default|BYTES] [--keep] [--work DIR]
 #
 # What is measured: by default the working tree as it is; with --frozen a copy of it taken now, with --at REV a
 # clean export of commit REV (both built with `package` in the copy and run from it, immune to edits made
@@ -38,6 +38,13 @@
 #                  edits: these runs are not in the table) and summarize them with bench/jfr-summary.py
 #   --wait-quiet S wait at most S seconds per scenario for a quiet machine (0: do not wait)
 #   --fanout-clients N   clients in 1k-fanout (default 100)
+#   --client-window W    the clients' HTTP/2 flow-control window (stream and connection): envoy (the default: Envoy's
+#                  own default on the gRPC cluster it reaches its management server through, 256 MiB, fixed),
+#                  grpc-default (grpc-java's 1 MiB, grown by bandwidth probes: the benchmark's window before
+#                  2026-11-22; a 21 MB route response then waits on window updates that Envoy never asks for), or a
+#                  number of bytes. With --at a revision whose test client predates this option, the clients get
+#                  grpc-default whatever is asked (NAME.json says which: client_window_bytes, 0 for grpc-default):
+#                  compare such a run with --client-window grpc-default
 #   --keep         keep the work directory (printed at the end); --work DIR: use DIR (implies --keep)
 #
 # Results land in the work directory: NAME.json (ServeBenchmark's RESULT), NAME.out (its output), NAME/serve.log
@@ -55,6 +62,7 @@ AT=
 FROZEN=0
 WAIT_QUIET=300
 FANOUT=100
+CLIENT_WINDOW=envoy
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -67,6 +75,7 @@ while [ $# -gt 0 ]; do
     --frozen) FROZEN=1; shift ;;
     --wait-quiet) WAIT_QUIET=$2; shift 2 ;;
     --fanout-clients) FANOUT=$2; shift 2 ;;
+    --client-window) CLIENT_WINDOW=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/serve.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -146,7 +155,7 @@ bench() {
   # The serve process logs its collections (one line per pause) for the summary: -Xlog does not change the heap.
   if "$JAVA" "${BENCH_JVM[@]}" -cp "$CP" dev.legate.bench.ServeBenchmark --legate "$SRC/legate" \
       --config "$config" --work "$WORK/runs" --name "$name" --result "$WORK/$name.json" \
-      --java-opts "-Xlog:gc:file=$WORK/$name.gc.log" "$@" \
+      --java-opts "-Xlog:gc:file=$WORK/$name.gc.log" --client-window "$CLIENT_WINDOW" "$@" \
       >"$WORK/$name.out" 2>"$WORK/$name.err"; then
     sed -n '/^== /,/^RESULT /p' "$WORK/$name.out" | grep -v '^RESULT ' >&2
   else

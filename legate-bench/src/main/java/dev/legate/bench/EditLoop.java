@@ -28,6 +28,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp ... dev.legate.bench.EditLoop [--mappings N] [--edits N] [--warmup N] [--no-client]
+ *     [--client-window envoy|grpc-default|BYTES]
  * </pre>
  *
  * <p>Each edit changes one Mapping's prefix (a different Mapping each time, as {@code bench/serve.sh} does), compiles
@@ -45,12 +46,14 @@ public final class EditLoop {
         int edits = 30;
         int warmup = 10;
         boolean client = true;
+        int window = ServeBenchmark.ENVOY_FLOW_CONTROL_WINDOW;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mappings" -> mappings = Integer.parseInt(args[++i]);
                 case "--edits" -> edits = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--no-client" -> client = false;
+                case "--client-window" -> window = ServeBenchmark.clientWindow(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -68,7 +71,7 @@ public final class EditLoop {
         CompileResult first = compiler.compile(base);
         try (XdsServer server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0))) {
             publish(server, first.envoy());
-            AdsTestClient c = client ? new AdsTestClient(server.port(), "edit-loop-client").start() : null;
+            AdsTestClient c = client ? ServeBenchmark.newClient(server.port(), "edit-loop-client", window).start() : null;
             if (c != null) {
                 await(c, server.versions().routes());
             }

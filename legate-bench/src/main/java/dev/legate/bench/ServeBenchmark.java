@@ -78,7 +78,7 @@ import org.jspecify.annotations.Nullable;
  * java -cp CP dev.legate.bench.ServeBenchmark --config DIR --work DIR [--legate ./legate] [--name NAME]
  *     [--clients 1] [--edits 30] [--warmup 5] [--holdoff 10ms --max-delay 50ms] [--wildcard-rds]
  *     [--start-timeout 60s] [--edit-timeout 30s] [--settle-max 15s] [--jfr FILE] [--java-opts '...']
- *     [--result FILE] [--limit 30m]
+ *     [--result FILE] [--limit 30m] [--client-window envoy|grpc-default|BYTES]
  * </pre>
  *
  * <p>Prints a readable report, and one line {@code RESULT {json}} (also written to {@code --result}) for scripts
@@ -97,7 +97,64 @@ public final class ServeBenchmark {
     record Settings(Path legate, Path config, Path work, String name, int clients, int edits, int warmup,
             @Nullable String holdoff, @Nullable String maxDelay, boolean envoyLikeRds, Duration startTimeout,
             Duration editTimeout, Duration settleMax, @Nullable Path jfr, String javaOpts, @Nullable Path result,
-            Duration limit) {
+            Duration limit, int clientWindow) {
+    }
+
+    /**
+     * A client's HTTP/2 flow-control window: "envoy" (Envoy's default on its xDS cluster, 256 MiB, fixed),
+     * "grpc-default" (grpc-java's: 1 MiB, grown by bandwidth probes; 0 here) or a number of bytes.
+     */
+    static final int ENVOY_FLOW_CONTROL_WINDOW = 256 << 20;
+
+    static int clientWindow(String s) {
+        return switch (s) {
+            case "envoy" -> ENVOY_FLOW_CONTROL_WINDOW;
+            case "grpc-default" -> 0;
+            default -> {
+                int bytes = Integer.parseInt(s);
+                if (bytes < 65535) {
+                    throw new IllegalArgumentException("--client-window: " + s + " (expected: envoy, grpc-default "
+                            + "or at least 65535 bytes)");
+                }
+                yield bytes;
+            }
+        };
+    }
+
+    /**
+     * A raw ADS client with the window {@link #clientWindow} made (0: grpc-java's default). Through reflection:
+     * {@code bench/serve.sh --at REV} builds this benchmark against REV's legate-xds, whose client may predate the
+     * window option; it then gets grpc-java's default, and says so (see {@link #windowOf}).
+     */
+    static AdsTestClient newClient(int port, String nodeId, int window) {
+        if (window == 0) {
+            return new AdsTestClient(port, nodeId);
+        }
+        try {
+            return AdsTestClient.class.getConstructor(int.class, String.class, int.class)
+                    .newInstance(port, nodeId, window);
+        } catch (NoSuchMethodException e) {
+            if (!warnedNoWindow) {
+                warnedNoWindow = true;
+                System.err.println("ServeBenchmark: this revision's AdsTestClient has no flow-control window option: "
+                        + "its clients use grpc-java's default window");
+            }
+            return new AdsTestClient(port, nodeId);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make an ADS client", e);
+        }
+    }
+
+    private static volatile boolean warnedNoWindow;
+
+    /** The window clients really get with {@code window} asked for (0: grpc-java's default). */
+    static int windowOf(int window) {
+        try {
+            AdsTestClient.class.getConstructor(int.class, String.class, int.class);
+            return window;
+        } catch (NoSuchMethodException e) {
+            return 0;
+        }
     }
 
     private ServeBenchmark() {
@@ -112,7 +169,7 @@ public final class ServeBenchmark {
             System.err.println("usage: ServeBenchmark --config DIR --work DIR [--legate ./legate] [--name NAME] "
                     + "[--clients N] [--edits N] [--warmup N] [--holdoff D --max-delay D] [--wildcard-rds] "
                     + "[--start-timeout D] [--edit-timeout D] [--settle-max D] [--jfr FILE] [--java-opts OPTS] "
-                    + "[--result FILE] [--limit D]");
+                    + "[--result FILE] [--limit D] [--client-window envoy|grpc-default|BYTES]");
             System.exit(2);
             return;
         }
@@ -142,7 +199,8 @@ public final class ServeBenchmark {
         }
         for (String k : opts.keySet()) {
             if (!List.of("config", "work", "legate", "name", "clients", "edits", "warmup", "holdoff", "max-delay",
-                    "start-timeout", "edit-timeout", "settle-max", "jfr", "java-opts", "result", "limit")
+                    "start-timeout", "edit-timeout", "settle-max", "jfr", "java-opts", "result", "limit",
+                    "client-window")
                     .contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
@@ -166,7 +224,7 @@ public final class ServeBenchmark {
                 duration(opts.getOrDefault("settle-max", "15s")),
                 opts.containsKey("jfr") ? Path.of(opts.get("jfr")).toAbsolutePath() : null,
                 opts.getOrDefault("java-opts", ""), opts.containsKey("result") ? Path.of(opts.get("result")) : null,
-                duration(opts.getOrDefault("limit", "30m")));
+                duration(opts.getOrDefault("limit", "30m")), clientWindow(opts.getOrDefault("client-window", "envoy")));
     }
 
     /** "10ms", "1s", "1.5s", "2m": the forms serve's --holdoff takes that this benchmark needs. */
@@ -280,6 +338,7 @@ public final class ServeBenchmark {
             result.put("max_delay_ms", s.maxDelay() == null ? 1000.0 : ms(duration(s.maxDelay())));
             result.put("holdoff_given", s.holdoff() != null);
             result.put("envoy_like_rds", s.envoyLikeRds());
+            result.put("client_window_bytes", windowOf(s.clientWindow()));
             result.put("legate_java_opts", childOpts);
             result.put("command", String.join(" ", command));
             result.put("load_before", loadavg());
@@ -532,7 +591,7 @@ public final class ServeBenchmark {
         }
 
         private AdsTestClient client(int port, int i) {
-            AdsTestClient client = new AdsTestClient(port, "bench-" + i);
+            AdsTestClient client = newClient(port, "bench-" + i, s.clientWindow());
             if (s.envoyLikeRds()) {
                 client.envoyLikeRds();
             }

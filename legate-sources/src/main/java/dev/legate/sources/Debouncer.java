@@ -61,6 +61,11 @@ public final class Debouncer implements AutoCloseable {
         pending = executor.schedule(this::fire, Math.max(0, due - now), TimeUnit.NANOSECONDS);
     }
 
+    /** Whether no run is waiting for its holdoff (a run in progress does not count). */
+    public synchronized boolean nothingPending() {
+        return pending == null;
+    }
+
     /** Runs the action as soon as possible, without waiting for a holdoff (used at start-up). */
     public synchronized void now() {
         if (pending != null) {

@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -31,14 +29,29 @@ public final class DirectoryWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
 
+    /** One batch of changes: the paths named by the watch service, and whether some events were lost. */
+    public record Changes(List<Path> paths, Completeness completeness) {
+        public Changes {
+            paths = List.copyOf(paths);
+        }
+    }
+
+    /** Whether {@link Changes#paths()} names everything that changed. */
+    public enum Completeness {
+        /** Every path created, modified or removed is named (directories created are named too). */
+        PATHS_KNOWN,
+        /** The watch service lost events (overflow): anything may have changed. */
+        EVENTS_LOST
+    }
+
     private final Path root;
-    private final Runnable onChange;
+    private final java.util.function.Consumer<Changes> onChange;
     private final WatchService watcher;
     private final Thread thread;
-    /** Mutated only on the watcher thread (and in the constructor, before it starts). */
-    private final Set<Path> watched = new HashSet<>();
+    /** Keys by the directory's real path. Mutated only on the watcher thread (and in the constructor, before it starts). */
+    private final java.util.Map<Path, WatchKey> watched = new java.util.HashMap<>();
 
-    private DirectoryWatcher(Path root, Runnable onChange) throws IOException {
+    private DirectoryWatcher(Path root, java.util.function.Consumer<Changes> onChange) throws IOException {
         this.root = root;
         this.onChange = onChange;
         this.watcher = root.getFileSystem().newWatchService();
@@ -49,6 +62,16 @@ public final class DirectoryWatcher implements AutoCloseable {
 
     /** Starts watching {@code root}; {@code onChange} runs on the watcher thread, so it should be quick. */
     public static DirectoryWatcher start(Path root, Runnable onChange) throws IOException {
+        requireNonNull(onChange, "onChange");
+        return watch(root, changes -> onChange.run());
+    }
+
+    /**
+     * Starts watching {@code root}; {@code onChange} is told what changed (paths under {@code root}, as
+     * {@code root.resolve(...)} names them), on the watcher thread, so it should be quick.
+     */
+    public static DirectoryWatcher watch(Path root, java.util.function.Consumer<Changes> onChange)
+            throws IOException {
         requireNonNull(root, "root");
         requireNonNull(onChange, "onChange");
         if (!Files.isDirectory(root)) {
@@ -64,10 +87,13 @@ public final class DirectoryWatcher implements AutoCloseable {
      * matters: a subdirectory created in between raises an event instead of going unwatched.
      */
     private void registerTree(Path dir) throws IOException {
-        if (!watched.add(dir.toRealPath())) {
+        // Registering a directory already watched (the same inode, by any path) gives its key back: it and its
+        // subdirectories are watched already (and a link loop ends here). A directory removed and made again under
+        // the same name is another inode, with a new key, even while the old one is not yet known to be invalid.
+        WatchKey key = dir.register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+        if (watched.put(dir.toRealPath(), key) == key) {
             return;
         }
-        dir.register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
         List<Path> children;
         try (Stream<Path> list = Files.list(dir)) {
             children = list.filter(Files::isDirectory).toList();
@@ -89,14 +115,18 @@ public final class DirectoryWatcher implements AutoCloseable {
                 continue;
             }
             boolean changed = false;
+            Completeness completeness = Completeness.PATHS_KNOWN;
+            List<Path> paths = new java.util.ArrayList<>();
             Path dir = (Path) key.watchable();
             for (WatchEvent<?> event : key.pollEvents()) {
                 changed = true;
                 if (event.kind() == OVERFLOW) {
                     LOG.debug("watch events overflowed under {}", root);
+                    completeness = Completeness.EVENTS_LOST;
                     continue;
                 }
                 Path child = dir.resolve((Path) event.context());
+                paths.add(child);
                 if (event.kind() == ENTRY_CREATE && Files.isDirectory(child)) {
                     try {
                         registerTree(child);
@@ -106,10 +136,10 @@ public final class DirectoryWatcher implements AutoCloseable {
                 }
             }
             if (!key.reset()) {
-                watched.remove(dir);
+                watched.values().remove(key);
             }
             if (changed) {
-                onChange.run();
+                onChange.accept(new Changes(paths, completeness));
             }
         }
     }

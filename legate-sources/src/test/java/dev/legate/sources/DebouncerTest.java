@@ -58,4 +58,13 @@ final class DebouncerTest {
             assertThat(second.await(5, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    @Test
+    void saysWhetherARunWaitsForItsHoldoff() {
+        try (Debouncer d = new Debouncer(java.time.Duration.ofHours(1), java.time.Duration.ofHours(1), () -> { })) {
+            assertThat(d.nothingPending()).isTrue();
+            d.changed();
+            assertThat(d.nothingPending()).isFalse();
+        }
+    }
 }

@@ -70,11 +70,33 @@ public final class AdsTestClient implements AutoCloseable {
     private @Nullable StreamObserver<DiscoveryRequest> requests;
     private List<String> rdsNames = List.of();
 
+    /**
+     * Envoy's default HTTP/2 flow-control window, per stream and per connection, on the gRPC cluster it reaches its
+     * management server through ({@code Http2ProtocolOptions.initial_stream_window_size} and
+     * {@code initial_connection_window_size}: 268435456, 256 MiB). grpc-java's own default is 1 MiB, grown by
+     * bandwidth probes: a response of 20 MB then waits for window updates that Envoy would never need.
+     */
+    public static final int ENVOY_FLOW_CONTROL_WINDOW = 256 << 20;
+
+    /** A client with grpc-java's default flow control (a 1 MiB window, grown by bandwidth probes). */
     public AdsTestClient(int port, String nodeId) {
         this.nodeId = nodeId;
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
                 .usePlaintext()
                 .maxInboundMessageSize(256 << 20)
+                .build();
+    }
+
+    /**
+     * A client whose HTTP/2 stream and connection windows are {@code flowControlWindow} bytes, fixed (e.g.
+     * {@link #ENVOY_FLOW_CONTROL_WINDOW}, to receive as Envoy does).
+     */
+    public AdsTestClient(int port, String nodeId, int flowControlWindow) {
+        this.nodeId = nodeId;
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMessageSize(256 << 20)
+                .flowControlWindow(flowControlWindow)
                 .build();
     }
 

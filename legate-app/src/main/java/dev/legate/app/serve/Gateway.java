@@ -158,6 +158,8 @@ public final class Gateway implements AutoCloseable {
                 snapshots, Clock.systemUTC());
         DiagnosticsFeed feed = new DiagnosticsFeed(reconfigurer, adsServer);
         Debouncer debouncer = new Debouncer(s.holdoff(), s.maxDelay(), feed);
+        snapshots.whenQuietAfterWrite(new IdleCollector(
+                () -> reconfigurer.running() || !debouncer.nothingPending()));
         started.register(debouncer::close);
         source.start(debouncer::changed);
         debouncer.now();

@@ -79,6 +79,8 @@ public final class Reconfigurer implements Runnable {
     /** The snapshot the last good configuration was compiled from. Used only on the reconfiguration thread. */
     private @Nullable ResourceSnapshot lastGoodSnapshot;
     private long attempts;
+    /** Whether {@link #run()} is running. */
+    private volatile boolean running;
 
     public Reconfigurer(Path configDir, Compiler compiler, ConfigPublisher publisher,
             @Nullable SnapshotStore snapshots, Clock clock) {
@@ -112,8 +114,22 @@ public final class Reconfigurer implements Runnable {
         return Optional.ofNullable(lastFailure.get());
     }
 
+    /** Whether a reconfiguration is running now. */
+    public boolean running() {
+        return running;
+    }
+
     @Override
     public void run() {
+        running = true;
+        try {
+            reconfigure();
+        } finally {
+            running = false;
+        }
+    }
+
+    private void reconfigure() {
         long number = ++attempts;
         long t0 = System.nanoTime();
         ResourceSnapshot snapshot;

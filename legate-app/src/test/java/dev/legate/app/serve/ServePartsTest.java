@@ -63,6 +63,35 @@ final class ServePartsTest {
         }
     }
 
+    /**
+     * The store copies what a configuration shares with the last one written from its files (envoy.json, ir.json,
+     * snapshot.yaml); with one directory kept, the last one is removed after each write. Every file still equals a
+     * fresh rendering after configurations that differ.
+     */
+    @Test
+    void filesCopiedFromTheLastWriteEqualAFreshRendering(@TempDir Path dir) throws Exception {
+        dev.legate.compiler.config.ResourceSnapshot full = dev.legate.compiler.config.ConfigDirectory
+                .read(Path.of(QUICKSTART));
+        List<dev.legate.compiler.config.RawDocument> fewer = new java.util.ArrayList<>(full.documents());
+        fewer.remove(fewer.size() - 1);
+        Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
+        try (SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 1)) {
+            for (int i = 0; i < 4; i++) {
+                dev.legate.compiler.CompileResult result = compiler.compile(i % 2 == 0 ? full
+                        : new dev.legate.compiler.config.ResourceSnapshot(fewer, full.loadDiagnostics()));
+                Path written = store.write(result, "v" + i);
+                assertThat(store.existing()).containsExactly(written);
+                assertThat(Files.readString(written.resolve("snapshot.yaml")))
+                        .isEqualTo(dev.legate.compiler.output.Reports.snapshotYaml(result.resources()));
+                assertThat(Files.readString(written.resolve("ir.json")))
+                        .isEqualTo(dev.legate.compiler.output.Reports.irJson(result.ir()));
+                java.io.StringWriter envoy = new java.io.StringWriter();
+                dev.legate.compiler.output.EnvoyJson.writeBootstrap(result.envoy(), envoy);
+                assertThat(Files.readString(written.resolve("envoy.json"))).isEqualTo(envoy.toString());
+            }
+        }
+    }
+
     @Test
     void aFailedReconfigurationKeepsTheLastGoodOne(@TempDir Path dir) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));

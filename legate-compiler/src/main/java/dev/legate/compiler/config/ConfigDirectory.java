@@ -74,7 +74,7 @@ public final class ConfigDirectory {
         return new ResourceSnapshot(documents, diagnostics);
     }
 
-    private static YamlDocuments.Parsed parseFile(Path directory, Path file,
+    static YamlDocuments.Parsed parseFile(Path directory, Path file,
             @org.jspecify.annotations.Nullable ParsedFileCache cache) {
         String origin = directory.relativize(file).toString();
         byte[] bytes;
@@ -106,7 +106,7 @@ public final class ConfigDirectory {
         return new YamlDocuments.Parsed(List.of(), List.of(Diagnostic.error("file:" + origin, message)));
     }
 
-    private static boolean hidden(Path root, Path path) {
+    static boolean hidden(Path root, Path path) {
         for (Path part : root.relativize(path)) {
             if (part.toString().startsWith(".")) {
                 return true;
@@ -115,7 +115,7 @@ public final class ConfigDirectory {
         return false;
     }
 
-    private static boolean isConfigFile(Path path) {
+    static boolean isConfigFile(Path path) {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
     }

@@ -69,9 +69,31 @@ final class ProtoJsonWriter {
     /** Each distinct {@code Any} below the connection managers (per-route filter configurations), rendered once. */
     private final Map<Any, RawJson> renderedAnys = new HashMap<>();
 
+    /** Where the routes of virtual hosts go, and which can be copied from an earlier file (null: rendered). */
+    private final RouteSpans.@Nullable Recording recording;
+
     ProtoJsonWriter(JsonFormat.TypeRegistry registry, Map<String, RouteConfiguration> inlineRoutes) {
+        this(registry, inlineRoutes, null);
+    }
+
+    ProtoJsonWriter(JsonFormat.TypeRegistry registry, Map<String, RouteConfiguration> inlineRoutes,
+            RouteSpans.@Nullable Recording recording) {
         this.registry = registry;
         this.inlineRoutes = inlineRoutes;
+        this.recording = recording;
+    }
+
+    /**
+     * Writes to a file through {@link #recording}, which must write to {@code out}: the generator's buffer is
+     * flushed (not the file) before each copied run of routes.
+     */
+    void write(Message message, SplicingOutput out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            writeMessage(message, g);
+        }
+        out.flush();
     }
 
     void write(Message message, Writer out) throws IOException {
@@ -119,6 +141,17 @@ final class ProtoJsonWriter {
 
     private void writeFields(Message message, Descriptor descriptor, JsonGenerator g) throws IOException {
         for (FieldDescriptor field : plan(descriptor)) {
+            if (recording != null && message instanceof VirtualHost host
+                    && field.getNumber() == VirtualHost.ROUTES_FIELD_NUMBER) {
+                if (host.getRoutesCount() > 0) {
+                    g.writeFieldName(field.getName());
+                    g.writeStartArray();
+                    recording.writeRoutes(host.getName(), host.getRoutesList(), g,
+                            route -> g.writeRaw(rendered(route)));
+                    g.writeEndArray();
+                }
+                continue;
+            }
             writeField(message, field, g);
         }
     }
@@ -200,12 +233,16 @@ final class ProtoJsonWriter {
 
     /** A route is rendered once, then copied wherever an equal route recurs. */
     private void writeRoute(Route route, JsonGenerator g) throws IOException {
+        g.writeRawValue(rendered(route));
+    }
+
+    private RawJson rendered(Route route) throws IOException {
         RawJson json = renderedRoutes.get(route);
         if (json == null) {
             json = render(route);
             renderedRoutes.put(route, json);
         }
-        g.writeRawValue(json);
+        return json;
     }
 
     /** A route as UTF-8 JSON, transcoded from its wire form (see {@link #transcode}). */

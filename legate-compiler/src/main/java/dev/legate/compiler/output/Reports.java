@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.legate.compiler.Diagnostic;
 import dev.legate.compiler.ir.Ir;
 import dev.legate.compiler.ir.IrListener;
+import dev.legate.compiler.ir.IrMappingGroup;
 import dev.legate.model.Resource;
 import dev.legate.model.SecretSpec;
 import java.io.IOException;
@@ -34,8 +35,11 @@ public final class Reports {
     /** The IR can hold hundreds of thousands of bound routes: compact, with routes as one-line references. */
     private static final ObjectMapper IR_JSON = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .addModule(new SimpleModule().addSerializer(IrListener.IrBoundRoute.class, new BoundRouteSerializer()))
+            .addModule(new SimpleModule().addSerializer(IrListener.IrBoundRoute.class, new BoundRouteSerializer())
+                    .setSerializerModifier(new SplicingModifier()))
             .build();
+    /** The writer attribute under which an {@link IrSpans.Recording} is found (see the splicing writeIrJson). */
+    private static final Object SPLICING = IrSpans.Recording.class;
     /** Builds the snapshot's trees; {@link BlockYaml} writes them. */
     private static final ObjectMapper TREES = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.NON_NULL)
@@ -75,6 +79,20 @@ public final class Reports {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Writes the IR to {@code out} through {@code recording}, which copies from an earlier file what it can (see
+     * {@link IrJsonFiles}).
+     */
+    static void writeIrJson(Ir ir, SplicingOutput out, IrSpans.Recording recording) throws IOException {
+        try (JsonGenerator g = IR_JSON.getFactory().createGenerator(out,
+                com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            IR_JSON.writer().withAttribute(SPLICING, recording).writeValue(g, ir);
+        }
+        out.flush();
     }
 
     /** Writes the IR to {@code out} without building it in memory first. */
@@ -138,7 +156,7 @@ public final class Reports {
         }
     }
 
-    private static String resourceYaml(Resource<?> r) {
+    static String resourceYaml(Resource<?> r) {
         StringBuilder out = new StringBuilder();
         ObjectNode doc = TREES.createObjectNode();
         doc.put("apiVersion", r.apiVersion());
@@ -186,8 +204,109 @@ public final class Reports {
         @Override
         public void serialize(IrListener.IrBoundRoute value, JsonGenerator gen, SerializerProvider serializers)
                 throws IOException {
+            if (serializers.getAttribute(SPLICING) instanceof IrSpans.Recording r && r.inHost()) {
+                r.boundRoute(value, gen, BoundRouteSerializer::write);
+            } else {
+                write(value, gen);
+            }
+        }
+
+        private static void write(IrListener.IrBoundRoute value, JsonGenerator gen) throws IOException {
             gen.writeString(value.route().provenance().primary() + " " + value.route().match().path() + " "
                     + value.xfp().name() + " " + value.action().name());
+        }
+    }
+
+    /**
+     * Mapping groups and virtual hosts go through the {@link IrSpans.Recording} of a write that has one, which copies
+     * them (or their bound routes) from an earlier file; otherwise, and inside, Jackson's own serializers.
+     */
+    private static final class SplicingModifier extends com.fasterxml.jackson.databind.ser.BeanSerializerModifier {
+        @Override
+        @SuppressWarnings("unchecked")
+        public JsonSerializer<?> modifySerializer(com.fasterxml.jackson.databind.SerializationConfig config,
+                com.fasterxml.jackson.databind.BeanDescription description, JsonSerializer<?> serializer) {
+            Class<?> type = description.getBeanClass();
+            if (type == IrMappingGroup.class) {
+                return new Spliced<>((JsonSerializer<IrMappingGroup>) serializer, (r, value, gen, provider, own) ->
+                        r.group(value, gen, (group, g) -> own.serialize(group, g, provider)));
+            }
+            if (type == IrListener.IrVirtualHost.class) {
+                return new Spliced<>((JsonSerializer<IrListener.IrVirtualHost>) serializer,
+                        (r, value, gen, provider, own) -> {
+                            r.enterHost(value);
+                            try {
+                                own.serialize(value, gen, provider);
+                            } finally {
+                                r.exitHost();
+                            }
+                        });
+            }
+            return serializer;
+        }
+    }
+
+    /** What a write with a recording does with a value, given Jackson's own serializer of it. */
+    @FunctionalInterface
+    private interface SplicedWrite<T> {
+        void write(IrSpans.Recording recording, T value, JsonGenerator gen, SerializerProvider provider,
+                JsonSerializer<T> own) throws IOException;
+    }
+
+    /** Jackson's serializer of {@code T}, wrapped (resolution and contextualization go to it). */
+    private static final class Spliced<T> extends JsonSerializer<T>
+            implements com.fasterxml.jackson.databind.ser.ResolvableSerializer,
+            com.fasterxml.jackson.databind.ser.ContextualSerializer {
+        private final JsonSerializer<T> own;
+        private final SplicedWrite<T> spliced;
+
+        Spliced(JsonSerializer<T> own, SplicedWrite<T> spliced) {
+            this.own = own;
+            this.spliced = spliced;
+        }
+
+        @Override
+        public void serialize(T value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            if (serializers.getAttribute(SPLICING) instanceof IrSpans.Recording r) {
+                spliced.write(r, value, gen, serializers, own);
+            } else {
+                own.serialize(value, gen, serializers);
+            }
+        }
+
+        @Override
+        public void resolve(SerializerProvider provider) throws com.fasterxml.jackson.databind.JsonMappingException {
+            if (own instanceof com.fasterxml.jackson.databind.ser.ResolvableSerializer r) {
+                r.resolve(provider);
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public JsonSerializer<?> createContextual(SerializerProvider provider,
+                com.fasterxml.jackson.databind.BeanProperty property)
+                throws com.fasterxml.jackson.databind.JsonMappingException {
+            if (own instanceof com.fasterxml.jackson.databind.ser.ContextualSerializer c) {
+                JsonSerializer<?> contextual = c.createContextual(provider, property);
+                return contextual == own ? this : new Spliced<>((JsonSerializer<T>) contextual, spliced);
+            }
+            return this;
+        }
+
+        @Override
+        public boolean isEmpty(SerializerProvider provider, T value) {
+            return own.isEmpty(provider, value);
+        }
+
+        @Override
+        public boolean usesObjectId() {
+            return own.usesObjectId();
+        }
+
+        @Override
+        public void serializeWithType(T value, JsonGenerator gen, SerializerProvider serializers,
+                com.fasterxml.jackson.databind.jsontype.TypeSerializer typeSer) throws IOException {
+            own.serializeWithType(value, gen, serializers, typeSer);
         }
     }
 }
