@@ -191,30 +191,7 @@ public final class Compiler {
                 fresh.add(r);
             }
         }
-        if (fresh.isEmpty()) {
-            return kept;
-        }
-        java.util.Comparator<Resource<?>> order = (a, b) -> a.key().compareTo(b.key());
-        fresh.sort(order);
-        List<Resource<?>> sorted = new ArrayList<>(resources.size());
-        int from = 0;
-        for (Resource<?> f : fresh) {
-            int low = from;
-            int high = kept.size();
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (order.compare(kept.get(mid), f) < 0) {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            sorted.addAll(kept.subList(from, low));
-            sorted.add(f);
-            from = low;
-        }
-        sorted.addAll(kept.subList(from, kept.size()));
-        return sorted;
+        return dev.legate.compiler.ir.SortedMerge.merge(kept, fresh, (a, b) -> a.key().compareTo(b.key()));
     }
 
     /**

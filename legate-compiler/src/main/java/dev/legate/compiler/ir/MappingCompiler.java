@@ -269,15 +269,12 @@ final class MappingCompiler {
             index.put(groups.get(i), i);
         }
         boolean[] placed = new boolean[groups.size()];
-        IrMappingGroup[] kept = new IrMappingGroup[groups.size()];
-        int[] keptIndex = new int[groups.size()];
-        int k = 0;
+        List<Placed> kept = new ArrayList<>(groups.size());
         for (IrMappingGroup g : hint) {
             Integer i = index.get(g);
             if (i != null && !placed[i]) {
                 placed[i] = true;
-                kept[k] = g;
-                keptIndex[k++] = i;
+                kept.add(new Placed(g, i));
             }
         }
         List<Placed> fresh = new ArrayList<>();
@@ -286,30 +283,10 @@ final class MappingCompiler {
                 fresh.add(new Placed(groups.get(i), i));
             }
         }
-        fresh.sort((a, b) -> compare(a.group(), a.index(), b.group(), b.index()));
-        List<IrMappingGroup> sorted = new ArrayList<>(groups.size());
-        int from = 0;
-        for (Placed f : fresh) {
-            // The first kept group that comes after f.
-            int low = from;
-            int high = k;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (compare(kept[mid], keptIndex[mid], f.group(), f.index()) < 0) {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            for (int i = from; i < low; i++) {
-                sorted.add(kept[i]);
-            }
-            sorted.add(f.group());
-            from = low;
-        }
-        for (int i = from; i < k; i++) {
-            sorted.add(kept[i]);
-        }
+        List<Placed> merged = SortedMerge.merge(kept, fresh,
+                (a, b) -> compare(a.group(), a.index(), b.group(), b.index()));
+        List<IrMappingGroup> sorted = new ArrayList<>(merged.size());
+        merged.forEach(p -> sorted.add(p.group()));
         return sorted;
     }
 
