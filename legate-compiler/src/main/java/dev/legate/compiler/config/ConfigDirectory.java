@@ -44,23 +44,8 @@ public final class ConfigDirectory {
      */
     public static ResourceSnapshot read(Path directory, @org.jspecify.annotations.Nullable ParsedFileCache cache)
             throws UnreadableDirectoryException {
-        if (!Files.isDirectory(directory)) {
-            throw new UnreadableDirectoryException(directory + " is not a directory",
-                    new NotDirectoryException(directory.toString()));
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
-            files = walk.filter(p -> !hidden(directory, p))
-                    .filter(Files::isRegularFile)
-                    .filter(ConfigDirectory::isConfigFile)
-                    .sorted()
-                    .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new UnreadableDirectoryException("cannot list " + directory + ": " + e.getMessage(), e);
-        }
-        // Files are parsed in parallel, then gathered in path order: the snapshot does not depend on timing.
-        List<YamlDocuments.Parsed> parsed = files.parallelStream().map(file -> parseFile(directory, file, cache))
-                .toList();
+        List<Path> files = list(directory).files();
+        List<YamlDocuments.Parsed> parsed = parseAll(directory, files, cache);
         if (cache != null) {
             cache.retainOnly(files.stream().map(f -> directory.relativize(f).toString())
                     .collect(java.util.stream.Collectors.toSet()));
@@ -72,6 +57,36 @@ public final class ConfigDirectory {
             diagnostics.addAll(p.diagnostics());
         }
         return new ResourceSnapshot(documents, diagnostics);
+    }
+
+    /** The config files below a directory, in path order, and whether a symbolic link was met on the way. */
+    record Listing(List<Path> files, boolean links) {
+    }
+
+    /** Lists {@code directory}'s config files, recursively, following links, skipping hidden paths. */
+    static Listing list(Path directory) throws UnreadableDirectoryException {
+        if (!Files.isDirectory(directory)) {
+            throw new UnreadableDirectoryException(directory + " is not a directory",
+                    new NotDirectoryException(directory.toString()));
+        }
+        boolean[] links = {false};
+        try (Stream<Path> walk = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
+            List<Path> files = walk.filter(p -> !hidden(directory, p))
+                    .peek(p -> links[0] |= !p.equals(directory) && Files.isSymbolicLink(p))
+                    .filter(Files::isRegularFile)
+                    .filter(ConfigDirectory::isConfigFile)
+                    .sorted()
+                    .toList();
+            return new Listing(files, links[0]);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UnreadableDirectoryException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses {@code files} in parallel, in their order: the result does not depend on timing. */
+    static List<YamlDocuments.Parsed> parseAll(Path directory, List<Path> files,
+            @org.jspecify.annotations.Nullable ParsedFileCache cache) {
+        return files.parallelStream().map(file -> parseFile(directory, file, cache)).toList();
     }
 
     static YamlDocuments.Parsed parseFile(Path directory, Path file,

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.legate.compiler.Diagnostic;
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -139,31 +137,14 @@ public final class DirectoryReader {
         lastScope = Scope.FULL;
         files.clear();
         partialReadsSafe = false;
-        if (!Files.isDirectory(directory)) {
-            throw new ConfigDirectory.UnreadableDirectoryException(directory + " is not a directory",
-                    new NotDirectoryException(directory.toString()));
-        }
-        List<Path> listed;
-        boolean[] links = {false};
-        try (Stream<Path> walk = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
-            listed = walk.filter(p -> !ConfigDirectory.hidden(directory, p))
-                    .peek(p -> links[0] |= !p.equals(directory) && Files.isSymbolicLink(p))
-                    .filter(Files::isRegularFile)
-                    .filter(ConfigDirectory::isConfigFile)
-                    .sorted()
-                    .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new ConfigDirectory.UnreadableDirectoryException("cannot list " + directory + ": " + e.getMessage(),
-                    e);
-        }
-        // Files are parsed in parallel, then gathered in path order: the snapshot does not depend on timing.
-        List<YamlDocuments.Parsed> parsed = listed.parallelStream()
-                .map(file -> ConfigDirectory.parseFile(directory, file, cache)).toList();
+        ConfigDirectory.Listing listing = ConfigDirectory.list(directory);
+        List<Path> listed = listing.files();
+        List<YamlDocuments.Parsed> parsed = ConfigDirectory.parseAll(directory, listed, cache);
         for (int i = 0; i < listed.size(); i++) {
             files.put(listed.get(i), parsed.get(i));
         }
         cache.retainOnly(origins());
-        partialReadsSafe = !links[0] && !hasHiddenLinks();
+        partialReadsSafe = !listing.links() && !hasHiddenLinks();
         return snapshot();
     }
 
