@@ -1,11 +1,9 @@
 package dev.legate.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.ThreadMXBean;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.Compiler;
-import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.envoy.EnvoyConfig;
 import dev.legate.xds.AdsTestClient;
@@ -16,9 +14,7 @@ import dev.legate.xds.XdsType;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -57,17 +53,10 @@ public final class EditLoop {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ResourceSnapshot base = ConfigGenerator.snapshot(ConfigGenerator.Settings.forMappings(mappings));
-        List<Integer> mappingIndexes = new ArrayList<>();
-        for (int i = 0; i < base.documents().size(); i++) {
-            RawDocument d = base.documents().get(i);
-            if ("Mapping".equals(d.tree().path("kind").asText()) && d.tree().path("spec").has("prefix")) {
-                mappingIndexes.add(i);
-            }
-        }
+        MappingEdits loop = MappingEdits.generated(mappings);
+        ResourceSnapshot base = loop.base();
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
-        List<RawDocument> documents = new ArrayList<>(base.documents());
         CompileResult first = compiler.compile(base);
         try (XdsServer server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0))) {
             publish(server, first.envoy());
@@ -90,13 +79,7 @@ public final class EditLoop {
                     gcCountBefore = gcCount();
                     gcMsBefore = gcMillis();
                 }
-                int index = mappingIndexes.get((e * 7919) % mappingIndexes.size());
-                RawDocument d = documents.get(index);
-                ObjectNode tree = d.tree().deepCopy();
-                ((ObjectNode) tree.get("spec")).put("prefix",
-                        tree.get("spec").get("prefix").asText() + "loop" + e + "/");
-                documents.set(index, new RawDocument(tree, d.location()));
-                ResourceSnapshot snapshot = new ResourceSnapshot(List.copyOf(documents), base.loadDiagnostics());
+                ResourceSnapshot snapshot = loop.edit(e);
                 long wall0 = System.nanoTime();
                 long cpu0 = threads.getCurrentThreadCpuTime();
                 long alloc0 = threads.getCurrentThreadAllocatedBytes();

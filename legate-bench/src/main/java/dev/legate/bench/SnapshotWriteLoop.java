@@ -1,11 +1,9 @@
 package dev.legate.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.ThreadMXBean;
 import dev.legate.compiler.CompileOptions;
 import dev.legate.compiler.CompileResult;
 import dev.legate.compiler.Compiler;
-import dev.legate.compiler.config.RawDocument;
 import dev.legate.compiler.config.ResourceSnapshot;
 import dev.legate.compiler.output.EnvoyJson;
 import dev.legate.compiler.output.Reports;
@@ -14,7 +12,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -66,17 +63,10 @@ public final class SnapshotWriteLoop {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ResourceSnapshot base = ConfigGenerator.snapshot(ConfigGenerator.Settings.forMappings(mappings));
-        List<Integer> mappingIndexes = new ArrayList<>();
-        for (int i = 0; i < base.documents().size(); i++) {
-            RawDocument d = base.documents().get(i);
-            if ("Mapping".equals(d.tree().path("kind").asText()) && d.tree().path("spec").has("prefix")) {
-                mappingIndexes.add(i);
-            }
-        }
+        MappingEdits loop = MappingEdits.generated(mappings);
+        ResourceSnapshot base = loop.base();
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         Compiler compiler = new Compiler(CompileOptions.DEFAULTS);
-        List<RawDocument> documents = new ArrayList<>(base.documents());
         Reports.RenderedResources rendered = new Reports.RenderedResources();
         String[] names = {"envoy.json", "ir.json", "snapshot.yaml", "diagnostics.json", "envoy.json spliced", "ir.json spliced",
             "snapshot.yaml spliced"};
@@ -92,13 +82,7 @@ public final class SnapshotWriteLoop {
         long[] size = new long[names.length];
         for (int edit = 0; edit < warmup + edits; edit++) {
             final int e = edit;
-            int index = mappingIndexes.get((e * 7919) % mappingIndexes.size());
-            RawDocument d = documents.get(index);
-            ObjectNode tree = d.tree().deepCopy();
-            ((ObjectNode) tree.get("spec")).put("prefix", tree.get("spec").get("prefix").asText() + "loop" + e + "/");
-            documents.set(index, new RawDocument(tree, d.location()));
-            CompileResult result = compiler.compile(new ResourceSnapshot(List.copyOf(documents),
-                    base.loadDiagnostics()));
+            CompileResult result = compiler.compile(loop.edit(e));
             Render[] renders = {
                 out -> EnvoyJson.writeBootstrap(result.envoy(), out),
                 out -> Reports.writeIrJson(result.ir(), out),
