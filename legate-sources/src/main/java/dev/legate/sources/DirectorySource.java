@@ -14,8 +14,7 @@ import org.jspecify.annotations.Nullable;
  * A directory of YAML and JSON files, watched recursively. Once watching, a read reads only the paths the watch
  * service named since the previous read (see {@link DirectoryReader} for when it reads everything instead: the first
  * read, lost events, symbolic links, directories; and at least once a minute); a full read re-parses only the files
- * whose bytes changed. It
- * cannot tell which kinds changed, so every read says {@link ChangedKinds#unknown()}.
+ * whose bytes changed. It cannot tell which kinds changed, so every read says {@link ChangedKinds#unknown()}.
  */
 public final class DirectorySource implements SnapshotSource {
 
